@@ -1,0 +1,5 @@
+"""Command-line interface: one module of thin commands per pipeline stage."""
+from kg.cli.base import main
+from kg.cli import corpus_commands  # noqa: F401  (each module registers its commands on main)
+
+__all__ = ["main"]

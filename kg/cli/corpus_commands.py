@@ -1,0 +1,2 @@
+"""Commands over the corpus stage: papers, ingest."""
+from __future__ import annotations
