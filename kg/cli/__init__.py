@@ -1,5 +1,6 @@
 """Command-line interface: one module of thin commands per pipeline stage."""
 from kg.cli.base import main
 from kg.cli import corpus_commands  # noqa: F401  (each module registers its commands on main)
+from kg.cli import sparql_commands  # noqa: F401
 
 __all__ = ["main"]

@@ -1,0 +1,176 @@
+"""Ready-made SPARQL queries: exports/queries/NAME.rq, each answering one researcher question.
+
+A query file is plain SPARQL that runs as it is in any SPARQL tool. Its header comments say what
+it answers and which parameters it takes:
+
+    # Which papers apply a given method to a given model family?
+    # @param method Method  the method: an entity id, label or IRI
+    # @param family Model   the model family
+    PREFIX ...
+    SELECT ... WHERE { VALUES ?method { <default> } ... }
+
+Each parameter has exactly one ``VALUES ?name { default }`` block in the body; binding a parameter
+replaces that block's content with one RDF term, written by pyoxigraph (IRIs validated, literals
+escaped), never by pasting the user's text into the query.
+
+Parameter kinds: an entity type (Method, Model, Dataset, Hardware), "Entity" (any), "Paper"
+(resolved by id, label or title in the store, or given as an IRI), "string", "integer".
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import KGError, UnknownNameError
+from kg.paths import PACKAGE_DIR
+
+# exports/ is top-level in the repository; an installed package may ship it as kg/queries.
+QUERIES_DIR = next(
+    (p for p in (PACKAGE_DIR / "queries", PACKAGE_DIR.parent / "exports" / "queries") if p.is_dir()),
+    PACKAGE_DIR.parent / "exports" / "queries",
+)
+ENTITY_KINDS = ("Method", "Model", "Dataset", "Hardware", "Entity")
+PARAM_KINDS = ENTITY_KINDS + ("Paper", "string", "integer")
+
+_PARAM_RE = re.compile(r"^#\s*@param\s+(\w+)\s+(\w+)\s*(.*)$")
+
+
+class QueryParameterError(KGError):
+    """A --param that is unknown, malformed or names nothing in the graph."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    kind: str
+    help: str
+    default: str  # the term in the query file's VALUES block, as written there
+
+
+@dataclass(frozen=True)
+class ReadyQuery:
+    name: str
+    question: str
+    text: str
+    path: Path
+    parameters: tuple[Parameter, ...] = ()
+
+
+def _values_re(name: str) -> re.Pattern:
+    return re.compile(r"(VALUES\s+\?" + re.escape(name) + r"\s*\{)([^{}]*)(\})", re.IGNORECASE)
+
+
+def read_query_file(path: str | Path) -> ReadyQuery:
+    """Parse one .rq file's header (question, @param lines) and check each parameter's VALUES block."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    question = lines[0].lstrip("#").strip() if lines and lines[0].startswith("#") else ""
+    params = []
+    for line in lines:
+        match = _PARAM_RE.match(line)
+        if not match:
+            continue
+        name, kind, help_text = match.groups()
+        if kind not in PARAM_KINDS:
+            raise KGError(f"{path}: parameter '{name}' has unknown kind '{kind}'; use one of {', '.join(PARAM_KINDS)}.")
+        blocks = _values_re(name).findall(text)
+        if len(blocks) != 1:
+            raise KGError(f"{path}: parameter '{name}' needs exactly one `VALUES ?{name} {{ ... }}` block, found {len(blocks)}.")
+        params.append(Parameter(name, kind, help_text.strip(), " ".join(blocks[0][1].split())))
+    return ReadyQuery(path.stem, question, text, path, tuple(params))
+
+
+def find_queries(directory: str | Path = QUERIES_DIR) -> dict[str, ReadyQuery]:
+    """The ready-made queries in directory, by name, sorted."""
+    return {q.name: q for q in (read_query_file(p) for p in sorted(Path(directory).glob("*.rq")))}
+
+
+def get_query(name: str, directory: str | Path = QUERIES_DIR) -> ReadyQuery:
+    queries = find_queries(directory)
+    if name not in queries:
+        raise UnknownNameError("query", name, sorted(queries), "--name")
+    return queries[name]
+
+
+def parse_params(pairs) -> dict[str, str]:
+    """--param key=value pairs -> dict; a pair without '=' is a user mistake."""
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise QueryParameterError(f"Parameter '{pair}' is not key=value. Example: --param method=LoRA")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def bind_parameters(query: ReadyQuery, params: Mapping[str, str], store: ox.Store | None = None,
+                    *, resolve=None) -> str:
+    """The query text with each given parameter's VALUES block set to one safely written term.
+
+    resolve(kind, value, store) -> RDF term turns names into IRIs (default: resolve_term).
+    Parameters not given keep the defaults written in the file.
+    """
+    known = {p.name: p for p in query.parameters}
+    for key in params:
+        if key not in known:
+            available = ", ".join(known) or "none"
+            raise QueryParameterError(f"Query '{query.name}' has no parameter '{key}'. Parameters: {available}.")
+    resolve = resolve or resolve_term
+    text = query.text
+    for key, value in params.items():
+        term = resolve(known[key].kind, value, store)
+        # A function replacement, so backslashes in the term are never read as group references.
+        text = _values_re(key).sub(lambda m, t=str(term): f"{m.group(1)} {t} {m.group(3)}", text, count=1)
+    return text
+
+
+def _iri_or_none(value: str) -> ox.NamedNode | None:
+    candidate = value[1:-1] if value.startswith("<") and value.endswith(">") else value
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", candidate) or value.startswith("<"):
+        try:
+            return ox.NamedNode(candidate)
+        except ValueError as err:
+            raise QueryParameterError(f"'{value}' is not a valid IRI: {err}.") from err
+    return None
+
+
+# Looked up by exact identifier first, then case-insensitively by label or alias (a paper's
+# rdfs:label is its title). Terms from the exporters' vocabulary (ontology/kg.ttl).
+RESOLVE_BY_ID = "SELECT ?node WHERE { ?node dcterms:identifier ?v ; a ?type } ORDER BY ?node"
+RESOLVE_BY_LABEL = """
+SELECT ?node WHERE {
+  ?node rdfs:label|skos:prefLabel|skos:altLabel ?label ; a ?type .
+  FILTER(LCASE(STR(?label)) = LCASE(STR(?v)))
+} ORDER BY ?node
+"""
+
+
+def resolve_term(kind: str, value: str, store: ox.Store | None):
+    """An RDF term for a parameter value: IRIs as given, names looked up in the store, literals typed."""
+    if kind == "string":
+        return ox.Literal(value)
+    if kind == "integer":
+        if not re.fullmatch(r"[+-]?\d+", value):
+            raise QueryParameterError(f"'{value}' is not an integer.")
+        return ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    iri = _iri_or_none(value)
+    if iri is not None:
+        return iri
+    if store is None:
+        raise QueryParameterError(f"Cannot look up '{value}' without a store; give an IRI.")
+    from kg.sparql.vocab import KG_CLASSES, prefixes
+
+    bindings = {ox.Variable("v"): ox.Literal(value)}
+    if kind != "Entity":
+        bindings[ox.Variable("type")] = KG_CLASSES[kind]
+    for query in (RESOLVE_BY_ID, RESOLVE_BY_LABEL):
+        nodes = [s["node"] for s in store.query(query, prefixes=prefixes(), substitutions=bindings)]
+        if nodes:
+            return nodes[0]
+    what = "paper" if kind == "Paper" else ("entity" if kind == "Entity" else kind.lower())
+    raise QueryParameterError(f"No {what} '{value}' in the graph. Give its id, label or full IRI.")
