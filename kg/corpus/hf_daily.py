@@ -49,6 +49,28 @@ def looks_like_title(line: str) -> bool:
     return not (line.endswith(".") and len(line) > 150)
 
 
+def _is_prose(line: str) -> bool:
+    return len(line) >= 200 and len(_SENTENCE_BREAK.findall(line)) >= 2
+
+
+def looks_like_page(text: str) -> bool:
+    """Sniffing: Daily Papers chrome in the first lines, or a title line then an abstract paragraph."""
+    lines = [line.strip() for line in text.splitlines()[:200] if line.strip()][:30]
+    if any(_is_chrome(line) for line in lines[:10]) or any(_GLUED_SUBSCRIBE.match(line) for line in lines[:10]):
+        return True
+    while lines and _DATE_HEADER.match(lines[0]):
+        lines.pop(0)
+    if len(lines) < 2 or not (looks_like_title(lines[0]) and _is_prose(lines[1])):
+        return False  # a dump without chrome starts with a title and its abstract
+    pairs = sum(1 for a, b in zip(lines, lines[1:]) if looks_like_title(a) and _is_prose(b))
+    return pairs >= 2 or len(lines) <= 3
+
+
+def _is_chrome(line: str) -> bool:
+    folded = line.casefold()
+    return folded in _CHROME or folded.replace(" ", "") == "byakandtheresearchcommunity"
+
+
 @dataclass
 class _Record:
     title: str
@@ -99,7 +121,7 @@ def read_hf_daily(path: Path, display: str, on_problem: OnProblem) -> Iterator[P
     while pending is not None:
         number, line = pending
         pending = next(lines, None)
-        if line.casefold() in _CHROME or line.casefold().replace(" ", "") in {"byakandtheresearchcommunity"}:
+        if _is_chrome(line):
             after_chrome = True
             continue
         if after_chrome and _GLUED_SUBSCRIBE.match(line):

@@ -220,3 +220,22 @@ def read_json(path: Path, display: str, on_problem: OnProblem) -> Iterator[Paper
         yield from _records(value, display, line, on_problem)
     if not found:
         on_problem(InputError("no JSON object found", display, 1))
+
+
+def paper_to_record(paper: Paper) -> dict:
+    """The JSON form of a Paper written by `kg ingest` / `kg papers --format jsonl`.
+
+    Reading it back with read_jsonl gives an equal Paper (sources included).
+    """
+    return {
+        "id": paper.id,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "date": paper.date,
+        "upvotes": paper.upvotes,
+        "authors": list(paper.authors),
+        "links": [{"url": link.url, "kind": link.kind} for link in paper.links],
+        "sources": [{"path": source.path, "line": source.line} for source in paper.sources],
+        "author_count": paper.author_count,
+        "categories": list(paper.categories),
+    }

@@ -86,17 +86,29 @@ def _read_file(item: _InputFile, input_format: str | None, on_problem: OnProblem
         on_problem(InputError("binary file, not text; skipped", item.display))
         return
     name = input_format or sniff_format(head)
+    if name is None:
+        on_problem(InputError(
+            "format not recognised (not JSON, not a Daily Papers page dump); skipped. "
+            "Pass --input-format NAME to force one", item.display))
+        return
     if stats is not None:
         stats.files += 1
         stats.formats[name] = stats.formats.get(name, 0) + 1
+    problems = 0
+
+    def counting(err: InputError) -> None:
+        nonlocal problems
+        problems += 1
+        on_problem(err)
+
     count = 0
     try:
-        for paper in get_reader(name).read(item.path, item.display, on_problem):
+        for paper in get_reader(name).read(item.path, item.display, counting):
             count += 1
             yield paper
     except OSError as err:
-        on_problem(InputError(f"cannot read: {err.strerror or err}", item.display))
-    if count == 0:
+        counting(InputError(f"cannot read: {err.strerror or err}", item.display))
+    if count == 0 and problems == 0:
         on_problem(InputError(f"no papers found (read as {name})", item.display))
 
 

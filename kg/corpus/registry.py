@@ -70,11 +70,12 @@ def is_binary(head: bytes) -> bool:
     return controls > len(sample) // 10
 
 
-def sniff_format(head: bytes) -> str:
-    """Reader name for a file starting with `head` (its first SNIFF_BYTES bytes).
+def sniff_format(head: bytes) -> str | None:
+    """Reader name for a file starting with `head` (its first SNIFF_BYTES bytes), None if unknown.
 
     "[" -> json (array); "{" whose first line is a whole JSON value -> jsonl; "{" spread over
-    lines -> json (pretty-printed objects); anything else -> hf-daily (text pages).
+    lines -> json (pretty-printed objects); text with Daily Papers page chrome, or starting with
+    a title line followed by an abstract paragraph -> hf-daily.
     """
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     if text.startswith(b"["):
@@ -88,4 +89,8 @@ def sniff_format(head: bytes) -> str:
         except orjson.JSONDecodeError:
             return "json"
         return "jsonl"
-    return "hf-daily"
+    from kg.corpus.hf_daily import looks_like_page
+
+    if looks_like_page(text.decode("utf-8", errors="replace")):
+        return "hf-daily"
+    return None
