@@ -1,0 +1,40 @@
+"""Surface-form normalization shared by the KB index, the matcher and the corpus-level resolver.
+
+One normalized key per surface form: NFKC, lowercase, every character that is not a letter or
+digit removed, except a dot between two digits (versions: "3.1" stays distinct from "31") and
+"+" (HumanEval+ is not HumanEval).
+So "Llama3.1-8B", "LLaMA 3.1 8B" and "llama-3.1 8b" share the key "llama3.18b", and
+"fine-tuning" == "fine tuning" == "finetuning". Keys built token by token (the matcher
+concatenates token keys) equal the key of the whole string, because only separators vanish.
+
+Not supported: stemming (plurals are tried by the matcher, not here), transliteration.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_DROP_RE = re.compile(r"[^\w.+]|_|(?<!\d)\.|\.(?!\d)")
+_SLUG_SEP_RE = re.compile(r"[^0-9a-z.+]+")
+
+
+@lru_cache(maxsize=200_000)
+def normalize_key(text: str) -> str:
+    """The matching key of a surface form (see module docstring)."""
+    return _DROP_RE.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def slugify(text: str) -> str:
+    """A readable lowercase id for a discovered name: "Self-Evolving Training" -> "self-evolving-training"."""
+    s = unicodedata.normalize("NFKC", text).lower()
+    s = s.replace("&", "")
+    s = _SLUG_SEP_RE.sub("-", s)
+    s = re.sub(r"(?<!\d)\.|\.(?!\d)", "-", s)
+    s = re.sub(r"-{2,}", "-", s).strip("-.+")
+    return s or "x"
+
+
+def letters_of(text: str) -> str:
+    """Text without separators, case kept: the form compared by case-exact rules."""
+    return _DROP_RE.sub("", unicodedata.normalize("NFKC", text))

@@ -1,0 +1,259 @@
+"""Per-document resolution: one entity per span, abbreviations applied, introduced names flagged.
+
+The Resolver turns the candidates of the matcher and the name rules into a list of linked
+entities (plain tuples, in doc.user_data["kg.linked"]) and doc.spans["kg.entities"].
+
+Entity keys are tuples so the corpus-level reduce can tell their origin:
+    ("kb", id)                    a knowledge-base entity
+    ("variant", id, parent_id)    a size/variant of a KB model, id = parent id + "-" + suffix slug
+    ("new", key)                  a discovered name, key = its normalized surface form
+Ambiguous short forms that nothing in the document resolves are kept apart (``unresolved``)
+so the corpus-level step can resolve them from other papers' definitions, or drop them.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.linking import rules
+from kg.linking.kb import KnowledgeBase
+from kg.linking.normalize import letters_of, normalize_key, slugify
+from kg.linking.pipeline import (
+    ABBREVS, FOUND, JOINERS, KB_MATCHES, LINKED, SENTS, scan_keys, sentence_bounds, token_view,
+)
+
+# priority when two candidate spans have the same length (lower wins)
+_PRIORITY = {"kb": 0, "variant": 0, "abbrev": 1, "title-prefix": 1, "proposed": 1, "proposed-long": 1,
+             "format-technique": 1, "size-shape": 2, "hardware-shape": 2, "head-noun": 3, "list": 4, "repeat": 2}
+
+
+class Resolver:
+    """Chooses non-overlapping spans, links each to an entity key and groups mentions."""
+
+    def __init__(self, nlp: Language, name: str, *, kb: KnowledgeBase):
+        self.name = name
+        self.kb = kb
+
+    def __call__(self, doc: Doc) -> Doc:
+        tv = token_view(doc)
+        texts, keys, starts, ends, spaced = tv
+        ents = self.kb.entities
+        kb_matches = doc.user_data.get(KB_MATCHES, [])
+        found = doc.user_data.get(FOUND, [])
+        abbrevs = doc.user_data.get(ABBREVS, [])
+        # candidate spans: (start, end, rule, entity key or None, type, confidence, cands)
+        cands = []
+        unique_ids = set()
+        for s, e, ids, conf in kb_matches:
+            if len(ids) == 1:
+                unique_ids.add(ids[0])
+        introduced_keys = set()
+        new_types: dict[tuple, Counter] = {}
+        labels: dict[tuple, str] = {}
+        for s, e, ids, conf in kb_matches:
+            cands.append([s, e, "kb", ("kb", ids[0]) if len(ids) == 1 else None, None, conf, ids])
+        abbrev_map: dict[str, tuple] = {}  # short form letters -> entity key
+        for ls, le, ss, se in abbrevs:
+            key = self._abbrev_entity(doc, tv, ls, le, ss, se, kb_matches, new_types, labels, cands)
+            if key is not None:
+                abbrev_map[letters_of("".join(texts[ss:se]))] = key
+        for s, e, etype, rule, conf, intro, kb_id, extra in found:
+            if rule in ("title-kb", "proposed-kb"):
+                if kb_id:
+                    introduced_keys.add(("kb", kb_id))
+                continue
+            if rule == "variant":
+                key = self._variant_key(doc, tv, s, e, kb_id, kb_matches)
+                cands.append([s, e, "variant", key, "Model", conf, ()])
+                continue
+            if rule == "proposed-long":
+                ekey = next((c[3] for c in cands if c[0] == s and c[1] == e and c[3] is not None), None)
+                if ekey is None:
+                    ekey = next((c[3] for c in cands if c[2] == "kb" and c[0] >= s and c[1] == e and c[3]), None)
+                if ekey is not None:
+                    introduced_keys.add(ekey)
+                continue
+            surface = doc.text[starts[s] : ends[e - 1]]
+            key = ("new", normalize_key(surface))
+            new_types.setdefault(key, Counter())[etype] += 2 if intro else 1
+            labels.setdefault(key, surface)
+            if intro:
+                introduced_keys.add(key)
+            cands.append([s, e, rule, key, etype, conf, ()])
+        # resolve ambiguous KB spans from this document's context
+        for c in cands:
+            if c[3] is None and c[2] == "kb":
+                c[3] = self._disambiguate(doc, tv, c, abbrev_map, unique_ids)
+        # later mentions of discovered names and defined short forms
+        self._repeats(doc, tv, cands, abbrev_map, labels)
+        chosen = _select(cands)
+        # group mentions per entity key
+        order: list[tuple] = []
+        by_key: dict[tuple, list] = {}
+        unresolved = []
+        span_list = []
+        for s, e, rule, key, etype, conf, ids in chosen:
+            lo, hi = sentence_bounds(doc, s)
+            mention = (starts[s], ends[e - 1], starts[lo], ends[hi - 1], conf)
+            if key is None:
+                unresolved.append((ids, mention, letters_of(doc.text[starts[s] : ends[e - 1]])))
+                continue
+            if key not in by_key:
+                by_key[key] = []
+                order.append(key)
+            by_key[key].append(mention)
+        linked = []
+        for key in order:
+            mentions = tuple(by_key[key])
+            if key[0] == "kb":
+                ent = ents[key[1]]
+                etype, label, parent = ent.type, ent.label, ent.parent
+            elif key[0] == "variant":
+                etype, parent = "Model", key[2]
+                label = doc.text[mentions[0][0] : mentions[0][1]]
+            else:
+                votes = new_types.get(key) or Counter({"Method": 1})
+                etype = max(sorted(votes), key=lambda t: votes[t])
+                label, parent = labels.get(key) or doc.text[mentions[0][0] : mentions[0][1]], None
+            conf = max(m[4] for m in mentions)
+            linked.append((key, etype, label, parent, key in introduced_keys, conf, mentions))
+            for m in mentions:
+                span_list.append((m[0], m[1], etype, key))
+        doc.user_data[LINKED] = (tuple(linked), tuple(unresolved), tuple(abbrev_map.items()))
+        spans = []
+        for cs, ce, etype, key in span_list:
+            span = doc.char_span(cs, ce, label=etype, kb_id="/".join(key[:2]))
+            if span is not None:
+                spans.append(span)
+        doc.spans["kg.entities"] = spans
+        return doc
+
+    # --------------------------------------------------------------------------------------------
+    def _abbrev_entity(self, doc, tv, ls, le, ss, se, kb_matches, new_types, labels, cands):
+        """The entity a "Long Form (LF)" pair names; adds candidate spans for both parts."""
+        texts, keys, starts, ends, spaced = tv
+        long_kb = [m for m in kb_matches if m[1] == le and m[0] >= ls and len(m[2]) == 1]
+        long_kb = [m for m in long_kb if m[0] == ls] or [m for m in long_kb if m[1] - m[0] >= 2]
+        short_kb = [m for m in kb_matches if m[0] == ss and m[1] == se]
+        short = "".join(texts[ss:se])
+        if long_kb:
+            key = ("kb", long_kb[0][2][0])
+            cands.append([ss, se, "abbrev", key, None, 0.9, ()])
+            return key
+        if short_kb and len(short_kb[0][2]) == 1:
+            key = ("kb", short_kb[0][2][0])
+            words = texts[ls:le]
+            if sum(w[:1].isupper() for w in words if keys[ls + words.index(w)]) >= 1 and len(words) >= 2:
+                cands.append([ls, le, "abbrev", key, None, 0.8, ()])
+            return key
+        if short_kb:
+            # an ambiguous short form defined here: pick the candidate whose alias is the long form
+            long_key = "".join(keys[ls:le])
+            for eid in short_kb[0][2]:
+                ent = self.kb.entities[eid]
+                if any(normalize_key(a) == long_key for a in (ent.label, *ent.aliases)):
+                    key = ("kb", eid)
+                    cands.append([ss, se, "abbrev", key, None, 0.9, ()])
+                    return key
+        words = [w for w, k in zip(texts[ls:le], keys[ls:le]) if k]
+        if not words:
+            return None
+        long_surface = doc.text[starts[ls] : ends[le - 1]]
+        lkey = normalize_key(long_surface)
+        if lkey in rules.GENERIC_KEYS or normalize_key(short) in rules.GENERIC_KEYS:
+            return None
+        etype = rules.type_from_long_form(words)
+        if etype is None:
+            etype = rules.type_from_name(short)
+        if etype is None:
+            return None
+        if etype == "Method" and all(w.islower() for w in words) and len(words) == 1:
+            return None
+        key = ("new", lkey)
+        new_types.setdefault(key, Counter())[etype] += 1
+        labels.setdefault(key, long_surface)
+        cands.append([ls, le, "abbrev", key, etype, 0.75, ()])
+        cands.append([ss, se, "abbrev", key, etype, 0.75, ()])
+        return key
+
+    def _variant_key(self, doc, tv, s, e, family_id, kb_matches):
+        texts, keys, starts, ends, spaced = tv
+        m_end = next(m[1] for m in kb_matches if m[0] == s)
+        suffix = doc.text[starts[m_end] : ends[e - 1]]
+        suffix_slug = slugify(suffix)
+        vid = f"{family_id}-{suffix_slug}"
+        parent = family_id
+        segs = [t for t in texts[m_end:e] if t not in JOINERS]
+        size_at = next((i for i, t in enumerate(segs) if rules.is_size(t)), None)
+        if size_at is not None and size_at + 1 < len(segs):
+            parent = f"{family_id}-{slugify('-'.join(segs[: size_at + 1]))}"
+        if vid in self.kb.entities:
+            return ("kb", vid)
+        return ("variant", vid, parent)
+
+    def _disambiguate(self, doc, tv, c, abbrev_map, unique_ids):
+        s, e, _rule, _key, _t, _conf, ids = c
+        texts = tv[0]
+        letters = letters_of("".join(texts[s:e]))
+        key = abbrev_map.get(letters)
+        if key is not None and key[0] == "kb" and key[1] in ids:
+            return key
+        present = [i for i in ids if i in unique_ids or any(p in unique_ids for p in self.kb.children.get(i, ()))]
+        if len(present) == 1:
+            return ("kb", present[0])
+        # one candidate is the family of all the others: the family is a safe, not guessed, answer
+        for i in ids:
+            if all(o == i or i in self.kb.parent_chain(o) for o in ids):
+                return ("kb", i)
+        return None
+
+    def _repeats(self, doc, tv, cands, abbrev_map, labels):
+        """Other occurrences in this document of discovered names and defined short forms."""
+        texts, keys, starts, ends, spaced = tv
+        index: dict[str, tuple] = {}
+        exact: dict[str, str] = {}
+        for c in cands:
+            key = c[3]
+            if key is None or key[0] == "kb" or c[2] in ("head-noun",):
+                continue
+            surface = doc.text[starts[c[0]] : ends[c[1] - 1]]
+            k = normalize_key(surface)
+            if k and k not in index:
+                index[k] = (key, c[4])
+                if len(k) <= 5:
+                    exact[k] = letters_of(surface)
+        for letters, key in abbrev_map.items():
+            k = normalize_key(letters)
+            if k and k not in index:
+                index[k] = (key, None)
+                exact[k] = letters
+        if not index:
+            return
+        prefixes = frozenset(k[:i] for k in index for i in range(1, len(k) + 1))
+        existing = {(c[0], c[1]) for c in cands}
+        for s, e, k, plural in scan_keys(texts, keys, spaced, index, prefixes):
+            if (s, e) in existing:
+                continue
+            if k in exact:
+                lt = letters_of(doc.text[starts[s] : ends[e - 1]])
+                if lt != exact[k] and not (plural and lt == exact[k] + "s"):
+                    continue
+            key, etype = index[k]
+            cands.append([s, e, "repeat", key, etype, 0.8, ()])
+
+
+def _select(cands):
+    """Non-overlapping spans: longest first, then by rule priority, then leftmost."""
+    ordered = sorted(cands, key=lambda c: (-(c[1] - c[0]), _PRIORITY.get(c[2], 5), c[0]))
+    taken: set[int] = set()
+    chosen = []
+    for c in ordered:
+        rng = range(c[0], c[1])
+        if any(k in taken for k in rng):
+            continue
+        taken.update(rng)
+        chosen.append(c)
+    chosen.sort(key=lambda c: c[0])
+    return chosen

@@ -1,0 +1,249 @@
+"""Pure rule functions of the linker: text preparation, abbreviations, name shapes, typing.
+
+Everything here works on plain strings and lists so it can be tested alone and reused outside
+spaCy. The spaCy components in kg.linking.pipeline call these.
+
+Every rule states a general convention of ML writing (model names carry sizes, benchmarks end in
+"Bench"/"QA", "we propose X" introduces X, "Long Form (LF)" defines an abbreviation). Not
+supported: abbreviations written "LF (long form)", names split across a line-broken hyphen.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+
+from kg.linking.normalize import normalize_key
+
+# ---------------------------------------------------------------------------------------------
+# Text preparation: one line of text, title + ". " + abstract, with a map back to the originals.
+
+
+def prepare_text(title: str, abstract: str) -> tuple[str, int, tuple[tuple[int, int, int], ...]]:
+    """Join title and abstract into one whitespace-normalized string.
+
+    Returns (text, abstract_start, words) where words holds (text_start, field_index,
+    field_start) for every whitespace-delimited word, so offsets can be mapped back. Newlines and
+    runs of spaces stop spaCy's tokenizer cache, hence the normalization.
+    """
+    parts: list[str] = []
+    words: list[tuple[int, int, int]] = []
+    pos = 0
+    abstract_start = 0
+    for field_index, value in enumerate((title or "", abstract or "")):
+        if field_index == 1:
+            if parts:
+                sep = " " if parts[-1][-1:] in ".?!" else ". "
+                parts.append(sep)
+                pos += len(sep)
+            abstract_start = pos
+        first = True
+        for m in re.finditer(r"\S+", value):
+            if not first:
+                parts.append(" ")
+                pos += 1
+            first = False
+            words.append((pos, field_index, m.start()))
+            parts.append(m.group())
+            pos += len(m.group())
+    return "".join(parts), abstract_start, tuple(words)
+
+
+def map_offsets(words, starts_index, start: int, end: int) -> tuple[int, int, int]:
+    """(field_index, field_start, field_end) of text[start:end]; the span must not cross fields."""
+    w = bisect.bisect_right(starts_index, start) - 1
+    text_start, field_index, field_start = words[w]
+    w_end = bisect.bisect_right(starts_index, end - 1) - 1
+    e_text_start, _e_field, e_field_start = words[w_end]
+    return field_index, field_start + (start - text_start), e_field_start + (end - e_text_start)
+
+
+# ---------------------------------------------------------------------------------------------
+# Abbreviations (Schwartz & Hearst 2003 style): "Direct Preference Optimization (DPO)".
+
+_SHORT_RE = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9&.+-]{0,11}$")
+
+
+def is_short_form(text: str) -> bool:
+    """Could text be an abbreviation: 2-12 chars, a letter, at least two capitals or mixed case."""
+    if not _SHORT_RE.match(text) or len(text) < 2:
+        return False
+    uppers = sum(c.isupper() for c in text)
+    return uppers >= 2 or (uppers >= 1 and any(c.isdigit() for c in text)) or (uppers == 1 and not text[0].isupper())
+
+
+def find_abbreviation(long_words: list[str], short: str) -> int | None:
+    """Index in long_words where the long form of short starts, or None.
+
+    Walks the short form's letters right to left over the candidate words' characters; the
+    first short-form character must start a word. The long form may not be much longer than
+    the short form (at most min(len+5, 2*len) words).
+    """
+    letters = [c.lower() for c in short if c.isalnum()]
+    if len(letters) < 2 or not long_words:
+        return None
+    max_words = min(len(letters) + 5, 2 * len(letters))
+    window = long_words[-max_words:]
+    offset = len(long_words) - len(window)
+    chars = " ".join(window).lower()
+    s_i = len(letters) - 1
+    l_i = len(chars) - 1
+    while s_i >= 0:
+        c = letters[s_i]
+        # the first letter of the short form must begin a word
+        while l_i >= 0 and (chars[l_i] != c or (s_i == 0 and l_i > 0 and chars[l_i - 1].isalnum())):
+            l_i -= 1
+        if l_i < 0:
+            return None
+        l_i -= 1
+        s_i -= 1
+    start_char = l_i + 1
+    word_index = chars[:start_char].count(" ")
+    n_words = len(window) - word_index
+    if n_words > max_words or n_words < 1:
+        return None
+    # the long form must not be the short form itself or a single word equal to it
+    if n_words == 1 and normalize_key(window[word_index]) == normalize_key(short):
+        return None
+    return offset + word_index
+
+
+# ---------------------------------------------------------------------------------------------
+# Name shapes.
+
+_SIZE_RE = re.compile(r"^(?:\d+(?:\.\d+)?[BMKT]|\d+x\d+(?:\.\d+)?B)$", re.IGNORECASE)
+# Suffix segments that make a variant of a model family: sizes, versions, tuning and modality.
+VARIANT_WORDS = frozenset(
+    """instruct instruction chat base it hf sft rl rlhf dpo preview mini nano tiny small medium large xl
+    xxl pro plus max ultra turbo flash lite vision vl v coder code math reasoning thinking distill
+    omni audio video r1 zero distilled int4 int8 awq gptq gguf fp8 mm o1 rm prm orm reward""".split()
+)
+NUMBER_FORMAT_RE = re.compile(r"^(?:FP|BF|TF|INT|UINT|MXFP|NVFP|MXINT|E\dM)\d+$", re.IGNORECASE)
+_HARDWARE_RE = re.compile(
+    r"^(?:[AHBVL]\d{2,3}[A-Z]?|GH200|GB200|GB300|MI\d{3}X?|RTX\d{4}|TPUv\d+[a-z]*|Gaudi\d|Jetson.*)$"
+)
+
+
+def is_size(text: str) -> bool:
+    """"7B", "1.5B", "8x7B", "340M": a parameter-count segment of a model name."""
+    return bool(_SIZE_RE.match(text))
+
+
+def is_version(text: str) -> bool:
+    """"v2", "2", "3.5", "2.5": a version segment."""
+    return bool(re.match(r"^v?\d+(?:\.\d+)*[a-z]?$", text, re.IGNORECASE))
+
+
+def is_variant_segment(text: str) -> bool:
+    """Can this token continue a model name as a size, version or variant word?"""
+    return is_size(text) or is_version(text) or text.lower() in VARIANT_WORDS
+
+
+def is_number_format(text: str) -> bool:
+    """FP8, BF16, INT4, MXFP4: numeric formats, never hardware."""
+    return bool(NUMBER_FORMAT_RE.match(text))
+
+
+def is_hardware_shape(compact: str) -> bool:
+    """Accelerator model numbers written without spaces: H100, A100, MI300X, TPUv4, RTX4090."""
+    return bool(_HARDWARE_RE.match(compact)) and not is_number_format(compact)
+
+
+# Generic acronyms and words that look like names but are not entities of our four types.
+GENERIC_KEYS = frozenset(
+    normalize_key(w)
+    for w in """LLM LLMs VLM VLMs MLLM MLLMs LM LMs LVLM LVLMs AI AGI NLP NLU NLG CV ML DL RL-free SOTA API
+    APIs QA VQA-free GPU-free RAM FLOPs FLOP TFLOPs PFLOPs CUDA ID OOD IID URL HTTP JSON SQL KV
+    training pretraining pre-training post-training model models framework frameworks method methods
+    approach approaches pipeline pipelines technique techniques algorithm algorithms system systems
+    deep-learning machine-learning large-language-model large-language-models language-model
+    language-models neural-network neural-networks network networks benchmark benchmarks dataset
+    datasets data corpus module modules architecture architectures agent agents task tasks
+    foundation-model foundation-models learning inference optimization reasoning fine-tuning
+    finetuning evaluation generation transformer-based diffusion-models""".split()
+)
+
+_NAMEY_RE = re.compile(r"[A-Z].*[A-Z]|[A-Za-z].*\d|\d.*[A-Za-z]|^[a-z]+[A-Z]")
+
+
+def is_name_like(text: str) -> bool:
+    """A token written like a coined name: inner capitals (LaCLIP, COAT), letters with digits (T3)."""
+    if len(text) < 2 or not any(c.isalpha() for c in text):
+        return False
+    if is_number_format(text) or normalize_key(text) in GENERIC_KEYS:
+        return False
+    if re.match(r"^\d", text) and not re.search(r"[A-Z]{2}", text):
+        return False  # 1.54x, 3rd, 10k
+    return bool(_NAMEY_RE.search(text))
+
+
+# ---------------------------------------------------------------------------------------------
+# Typing discovered names from context.
+
+HEAD_TYPES = {
+    "Dataset": "benchmark benchmarks dataset datasets corpus corpora suite leaderboard testbed test-set collection".split(),
+    "Model": """model models llm llms vlm vlms mllm mllms lm lms transformer transformers captioner captioners
+        encoder decoder detector checkpoint checkpoints assistant chatbot architecture network networks""".split(),
+    "Method": """method methods framework frameworks approach technique techniques algorithm algorithms objective
+        objectives loss optimizer strategy strategies paradigm mechanism recipe scheme procedure protocol
+        regularizer regularization module estimator""".split(),
+    "Hardware": "accelerator accelerators chip chips processor processors gpu gpus".split(),
+}
+HEAD_TYPE = {w: t for t, words in HEAD_TYPES.items() for w in words}
+# Heads whose phrases are tasks or fields, not entities.
+TASK_HEADS = frozenset(
+    """answering generation detection recognition classification segmentation translation understanding
+    retrieval summarization captioning tracking estimation prediction modeling modelling synthesis
+    reconstruction completion editing analysis""".split()
+)
+METHOD_HEADS = frozenset(
+    """learning training tuning fine-tuning finetuning optimization search sampling distillation attention
+    normalization quantization regularization pruning prompting decoding scaling adapter adapters
+    augmentation alignment descent propagation parallelism calibration pretraining pre-training
+    convolution embedding embeddings encoding dropout compression merging routing caching reasoning
+    annealing""".split()
+)
+
+
+def type_from_name(name: str) -> str | None:
+    """Type implied by a name's own shape: sizes mean a model, "-Bench"/"QA" a dataset."""
+    segs = [s for s in re.split(r"[\s_-]+", name) if s]
+    if any(is_size(s) for s in segs):
+        return "Model"
+    if re.search(r"(?:Bench|Eval|QA|Arena)$", name) or re.search(r"bench$", name, re.IGNORECASE):
+        return "Dataset"
+    if re.search(r"(?:GPT|LLM|LM|BERT|VLM|Net|Former|former|Diffusion)$", name):
+        return "Model"
+    return None
+
+
+def type_from_head_words(words: list[str]) -> str | None:
+    """Type of the first head noun among words (stops at a task head)."""
+    for w in words:
+        lw = w.lower()
+        if lw in TASK_HEADS:
+            return None
+        t = HEAD_TYPE.get(lw)
+        if t:
+            return t
+    return None
+
+
+def type_from_long_form(words: list[str]) -> str | None:
+    """Type of a multi-word term from its last word: "... Optimization" -> Method; tasks -> None."""
+    if not words:
+        return None
+    last = words[-1].lower()
+    if last in TASK_HEADS:
+        return None
+    if last in METHOD_HEADS:
+        return "Method"
+    return HEAD_TYPE.get(last) or HEAD_TYPE.get(last.rstrip("s"))
+
+
+INTRO_VERBS = frozenset(
+    """propose proposes proposed introduce introduces introduced present presents presented develop
+    develops developed design designs designed release releases released build builds built construct
+    constructs constructed create creates created curate curates curated devise devises devised
+    contribute contributes""".split()
+)
+NAMING_WORDS = frozenset("called named dubbed termed coined namely".split())
