@@ -101,10 +101,13 @@ def _lines(path: Path, display: str, on_problem: OnProblem) -> Iterator[tuple[in
                 yield number, text
 
 
-def _paper(record: _Record, display: str) -> Paper:
+def _paper(record: _Record, display: str, on_problem: OnProblem) -> Iterator[Paper]:
     title = clean_text(record.title)
     abstract = clean_text(" ".join(record.abstract))
-    return Paper(
+    if not title or not abstract:
+        on_problem(InputError("record has no readable title or abstract, skipped", display, record.line))
+        return
+    yield Paper(
         id=title_id(title), title=title, abstract=abstract, date=record.date,
         author_count=record.author_count, upvotes=record.upvotes, links=find_links(abstract),
         sources=(Source(display, record.line),),
@@ -155,7 +158,7 @@ def read_hf_daily(path: Path, display: str, on_problem: OnProblem) -> Iterator[P
             on_problem(InputError(f"title without an abstract, skipped: {record.title[:60]!r}", display, record.line))
             record = None
         if record is not None:
-            yield _paper(record, display)
+            yield from _paper(record, display, on_problem)
             record = None
         if looks_like_title(line):
             record = _Record(line, number, [])
@@ -163,6 +166,6 @@ def read_hf_daily(path: Path, display: str, on_problem: OnProblem) -> Iterator[P
             on_problem(InputError("paragraph without a title, skipped", display, number))
     if record is not None:
         if record.abstract:
-            yield _paper(record, display)
+            yield from _paper(record, display, on_problem)
         else:
             on_problem(InputError(f"title without an abstract, skipped: {record.title[:60]!r}", display, record.line))

@@ -80,8 +80,13 @@ class KeyIndex:
         return sum(1 for g, p in enumerate(self._parent) if g == p)
 
 
+def _richness(text: str) -> tuple[int, int]:
+    # longer wins; at equal length the one keeping accents (TÜLU over TULU)
+    return len(text), sum(1 for ch in text if ord(ch) > 127)
+
+
 def _richer_text(a: str, b: str) -> str:
-    return b if len(b) > len(a) else a
+    return b if _richness(b) > _richness(a) else a
 
 
 def _merge_links(a: tuple[Link, ...], b: tuple[Link, ...]) -> tuple[Link, ...]:
@@ -103,7 +108,8 @@ def _max(a: int | None, b: int | None) -> int | None:
 def merge_papers(a: Paper, b: Paper) -> Paper:
     """One paper from two records of it: no field is lost, the richer value wins.
 
-    id: an arXiv id if either has one, else a's. Title/abstract: the longer. Date: the earlier
+    id: an arXiv id if either has one, else a's. Title/abstract: the longer (then the
+    one with accents). Date: the earlier
     (first publication). Authors: the longer list. Counts, upvotes: the larger. Links,
     categories, sources: union in order.
     """

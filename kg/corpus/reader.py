@@ -49,18 +49,30 @@ def _display(path: Path, bundled: bool) -> str:
     return path.as_posix()
 
 
+def _walk(directory: Path) -> Iterator[Path]:
+    """Files under directory in sorted path order (a/y before b/x before z), hidden entries skipped."""
+    try:
+        entries = sorted(directory.iterdir(), key=lambda p: p.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            yield from _walk(entry)
+        elif entry.is_file():
+            yield entry
+
+
 def _expand(paths: Iterable[PathLike], bundled: bool, on_problem: OnProblem) -> Iterator[_InputFile]:
     """Files to read: each path given, directories recursed in sorted order (hidden entries skipped)."""
     for given in paths:
         path = Path(given)
         if path.is_dir():
             found = False
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if not name.startswith("."):
-                        found = True
-                        yield _InputFile(Path(root) / name, _display(Path(root) / name, bundled))
+            for file in _walk(path):
+                found = True
+                yield _InputFile(file, _display(file, bundled))
             if not found:
                 on_problem(InputError("directory has no files", path.as_posix()))
         elif path.is_file():
@@ -145,18 +157,20 @@ def read_papers(paths: Iterable[PathLike] | PathLike | None = None, *, input_for
 
 def _read_papers(paths: list, bundled: bool, input_format: str | None, on_problem: OnProblem,
                  stats: ReadStats | None) -> Iterator[Paper]:
-    files = list(_expand(paths, bundled, on_problem))
-    index = KeyIndex()
+    files: list[_InputFile] = []  # fixed by the first pass, so both passes read the same files
 
     def counting(err: InputError) -> None:
         if stats is not None:
             stats.problems += 1
         on_problem(err)
 
-    for paper in _records(files, input_format, counting, stats):
-        if stats is not None:
-            stats.records += 1
-        index.add(paper_keys(paper))
+    index = KeyIndex()
+    for item in _expand(paths, bundled, counting):  # lazily: problems come in input order
+        files.append(item)
+        for paper in _read_file(item, input_format, counting, stats):
+            if stats is not None:
+                stats.records += 1
+            index.add(paper_keys(paper))
     for paper in merge_stream(_records(files, input_format, _ignore, None), index):
         if stats is not None:
             stats.papers += 1
