@@ -101,8 +101,9 @@ def query_command(query, fmt, graph_dir, list_queries, name, params):
     result = sparql_query.run_query(store, text, prefixes=kg_prefixes(), source=source)
     elapsed_ms = (time.perf_counter() - started) * 1000
     click.echo(sparql_query.format_result(result, fmt), nl=False)
-    what = {"select": f"{len(result):,} rows", "ask": f"answer {str(result.boolean).lower()}",
-            "graph": f"{len(result):,} triples"}[result.kind]
+    count = len(result) if result.kind != "ask" else 0
+    what = {"select": f"{count:,} row{'s' * (count != 1)}", "ask": f"answer {str(result.boolean).lower()}",
+            "graph": f"{count:,} triple{'s' * (count != 1)}"}[result.kind]
     click.echo(f"{what} in {elapsed_ms:.1f} ms", err=True)
 
 
@@ -133,13 +134,13 @@ def serve_command(graph_dir, host, port, timeout_s):
     if not sparql_store.store_is_current(graph_dir):
         click.echo(f"Building the SPARQL store {sparql_store.store_path(graph_dir)} ...", err=True)
     path = sparql_store.ensure_store(graph_dir)
-    process = server.start_server(path, host, port, timeout_s=timeout_s, log=lambda line: click.echo(line, err=True))
     # SIGTERM (e.g. from a supervisor) must stop the server too, not leave it running.
     signal.signal(signal.SIGTERM, _interrupt)
-    click.echo(f"SPARQL endpoint: {server.query_url(host, port)}")
-    click.echo(f"Serving {path} read-only (per-query limit {timeout_s} s); Ctrl-C stops it.", err=True)
-    sys.stdout.flush()
+    process = server.start_server(path, host, port, timeout_s=timeout_s, log=lambda line: click.echo(line, err=True))
     try:
+        click.echo(f"SPARQL endpoint: {server.query_url(host, port)}")
+        click.echo(f"Serving {path} read-only (per-query limit {timeout_s} s); Ctrl-C stops it.", err=True)
+        sys.stdout.flush()
         code = process.wait()
     except KeyboardInterrupt:
         code = 0

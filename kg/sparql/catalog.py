@@ -141,9 +141,9 @@ def _iri_or_none(value: str) -> ox.NamedNode | None:
 
 # Looked up by exact identifier first, then case-insensitively by label or alias (a paper's
 # rdfs:label is its title). Terms from the exporters' vocabulary (ontology/kg.ttl).
-RESOLVE_BY_ID = "SELECT ?node WHERE { ?node dcterms:identifier ?v ; a ?type } ORDER BY ?node"
+RESOLVE_BY_ID = "SELECT ?node ?v ?type WHERE { ?node dcterms:identifier ?v ; a ?type } ORDER BY ?node"
 RESOLVE_BY_LABEL = """
-SELECT ?node WHERE {
+SELECT ?node ?v ?type WHERE {
   ?node rdfs:label|skos:prefLabel|skos:altLabel ?label ; a ?type .
   FILTER(LCASE(STR(?label)) = LCASE(STR(?v)))
 } ORDER BY ?node

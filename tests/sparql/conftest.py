@@ -21,9 +21,11 @@ SMALL_TTL = """
 
 paper:2401.00001 a kg:Paper ; dcterms:identifier "2401.00001" ; dcterms:title "LoRA for Llama 2" ;
     rdfs:label "LoRA for Llama 2" ; dcterms:issued "2024-01-03"^^xsd:date ;
+    dcterms:abstract "We fine-tune Llama 2 7B with LoRA in BF16 on A100 GPUs." ;
     kg:mentions entity:lora, entity:llama-2-7b ; kg:uses entity:lora ; kg:fineTunes entity:llama-2-7b .
 paper:2402.00002 a kg:Paper ; dcterms:identifier "2402.00002" ; dcterms:title "FP8 training on H100 \\"at scale\\"" ;
     rdfs:label "FP8 training on H100 \\"at scale\\"" ; dcterms:issued "2024-02-10"^^xsd:date ;
+    dcterms:abstract "We train a 7B model in FP8 on NVIDIA H100 GPUs and evaluate on GSM8K." ;
     kg:mentions entity:h100, entity:gsm8k ; kg:runsOn entity:h100 ; kg:evaluatesOn entity:gsm8k .
 paper:2402.00003 a kg:Paper ; dcterms:identifier "2402.00003" ; dcterms:title "Tab\\tand newline\\nin a title" ;
     rdfs:label "Tab\\tand newline\\nin a title" ; dcterms:issued "2024-02-20"^^xsd:date ;
@@ -57,7 +59,13 @@ def small_store(small_graph_dir):
     return open_store(small_graph_dir)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+@pytest.fixture
+def free_port():
+    """A function returning a port on 127.0.0.1 that nothing listens on right now."""
+
+    def pick() -> int:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+
+    return pick

@@ -129,7 +129,7 @@ def test_cli_query_file_and_construct(small_graph_dir, tmp_path):
     assert result.exit_code == 0, result.stderr
     graph = rdflib.Graph().parse(data=result.stdout, format="turtle")
     assert len(graph) == 1
-    assert "1 triples" in result.stderr
+    assert "1 triple in" in result.stderr
 
 
 def test_cli_query_syntax_error_exit_2_one_line(small_graph_dir, tmp_path):
