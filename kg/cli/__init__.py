@@ -4,5 +4,6 @@ from kg.cli import corpus_commands  # noqa: F401  (each module registers its com
 from kg.cli import sparql_commands  # noqa: F401
 from kg.cli import assembly_commands  # noqa: F401
 from kg.cli import linking_commands  # noqa: F401
+from kg.cli import export_commands  # noqa: F401
 
 __all__ = ["main"]
