@@ -79,7 +79,8 @@ class _Record:
     author_count: int | None = None
     date: str | None = None
     upvotes: int | None = None
-    in_metadata: bool = False
+    in_metadata: bool = False  # inside the "• N authors / · / date" block
+    metadata_done: bool = False  # the block ended with its date line
 
 
 def _lines(path: Path, display: str, on_problem: OnProblem) -> Iterator[tuple[int, str]]:
@@ -142,8 +143,9 @@ def read_hf_daily(path: Path, display: str, on_problem: OnProblem) -> Iterator[P
             if record.in_metadata and (match := _META_DATE.match(line)):
                 record.date = parse_date(match.group(1))
                 record.upvotes = int(match.group(2)) if match.group(2) else None
+                record.in_metadata, record.metadata_done = False, True
                 continue
-            if not record.in_metadata and not looks_like_title(line):
+            if not (record.in_metadata or record.metadata_done) and not looks_like_title(line):
                 record.abstract.append(line)  # abstract continued in another paragraph
                 continue
         if (record is None or record.abstract) and _DATE_HEADER.match(line):

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 
-from kg.corpus.normalize import parse_arxiv_id, title_key
+from kg.corpus.normalize import _key_of_clean, parse_arxiv_id
 from kg.records import Link, Paper
 
 
@@ -30,7 +30,7 @@ def _digest(kind: bytes, value: str) -> int:
 
 def paper_keys(paper: Paper) -> tuple[int, ...]:
     """The de-duplication keys of a record: its normalized title, and its arXiv id if any."""
-    keys = [_digest(b"t:", title_key(paper.title))]
+    keys = [_digest(b"t:", _key_of_clean(paper.title))]  # Paper titles are already clean
     arxiv = parse_arxiv_id(paper.id)
     if arxiv:
         keys.append(_digest(b"a:", arxiv))
@@ -82,7 +82,7 @@ class KeyIndex:
 
 def _richness(text: str) -> tuple[int, int]:
     # longer wins; at equal length the one keeping accents (TÜLU over TULU)
-    return len(text), sum(1 for ch in text if ord(ch) > 127)
+    return len(text), 0 if text.isascii() else sum(1 for ch in text if ord(ch) > 127)
 
 
 def _richer_text(a: str, b: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 import unicodedata
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -34,8 +35,7 @@ _TEXT_STYLE = re.compile(
 _ESCAPED = re.compile(r"\\([%&$#_{}])")
 _BACKSLASH_URL = re.compile(r"\\(?=https?://)")
 _QUOTES = re.compile(r"``(.*?)''")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
-_SPACE = re.compile(r"\s+")
+_CONTROL = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0x200B, 0xFEFF])
 _NON_ALNUM = re.compile(r"[\W_]+")
 
 
@@ -69,9 +69,14 @@ def unlatex(text: str) -> str:
 
 def clean_text(text: str) -> str:
     """Display form: NFC, LaTeX escapes resolved, control characters dropped, whitespace collapsed."""
-    text = unicodedata.normalize("NFC", text)
-    text = _CONTROL.sub("", unlatex(text))
-    return _SPACE.sub(" ", text).strip()
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    text = unlatex(text)
+    if text.isprintable():  # fast path: no newline, tab, control or exotic space to handle
+        if "  " not in text and text[:1] != " " and text[-1:] != " ":
+            return text
+        return " ".join(text.split())
+    return " ".join(text.translate(_CONTROL).split())
 
 
 def title_key(title: str) -> str:
@@ -80,8 +85,13 @@ def title_key(title: str) -> str:
     "TÜLU 3: Pushing ..." and "T\\"ULU 3 - pushing ..." give the same key; so do "Pre-training"
     and "Pretraining".
     """
-    text = unicodedata.normalize("NFKD", clean_text(title))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _key_of_clean(clean_text(title))
+
+
+def _key_of_clean(text: str) -> str:
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _NON_ALNUM.sub("", text.casefold())
 
 
@@ -116,6 +126,7 @@ _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _MONTH_DAY_YEAR = re.compile(r"([A-Za-z]{3})[a-z]*\.? (\d{1,2}),? (\d{4})")
+_RFC_2822 = re.compile(r"(?:[A-Za-z]{3}, )?(\d{1,2}) ([A-Za-z]{3}) (\d{4})\b.*")  # arXiv versions[].created
 
 
 def parse_date(value: object) -> str | None:
@@ -134,6 +145,8 @@ def parse_date(value: object) -> str | None:
         if month is None:
             return None
         day, year = int(match.group(2)), int(match.group(3))
+    elif (match := _RFC_2822.fullmatch(text)) and match.group(2).lower() in _MONTHS:
+        day, month, year = int(match.group(1)), _MONTHS[match.group(2).lower()], int(match.group(3))
     else:
         try:
             parsed = parsedate_to_datetime(text)
@@ -146,11 +159,10 @@ def parse_date(value: object) -> str | None:
         return None
 
 
-_URL = re.compile(
-    r"https?://[^\s<>\"'{}|\\^`\[\]]+"
-    r"|(?<![\w./@-])(?:[\w-]+\.github\.io|github\.com/[\w.-]+/[\w.-]+)(?:/[^\s<>\"'{}|\\^`\[\]]*)?",
-    re.I,
-)
+_URL = re.compile(r"https?://[^\s<>\"'{}|\\^`\[\]]+", re.I)
+# bare "x.github.io" / "github.com/a/b" (slower to scan: only run when the text names them)
+_BARE_URL = re.compile(
+    r"(?<![\w./@-])(?:[\w-]+\.github\.io|github\.com/[\w.-]+/[\w.-]+)(?:/[^\s<>\"'{}|\\^`\[\]]*)?", re.I)
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "sourceforge.net")
 _PROJECT_HOSTS = (".github.io", "sites.google.com")
 _PROJECT_WORDS = re.compile(r"project(?:'s)? (?:page|website|site|homepage)|home ?page|website|web ?page|demo", re.I)
@@ -176,11 +188,32 @@ def _link_kind(url: str, context: str) -> str:
     return "other"
 
 
+def _bare_urls(text: str, lowered: str) -> Iterator[re.Match]:
+    """Bare URLs, found from each "github." backwards (a forward regex scan is slow here)."""
+    index = lowered.find("github.")
+    while index >= 0:
+        start = index
+        if lowered.startswith("github.io", index) and index > 1 and text[index - 1] == ".":
+            start = index - 1
+            while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-_"):
+                start -= 1
+        if match := _BARE_URL.match(text, start):
+            yield match
+        index = lowered.find("github.", index + 7)
+
+
 def find_links(text: str) -> tuple[Link, ...]:
     """URLs in an abstract, in order, each once; kind from the host and the words just before it
     (github.com -> code; "Project Page:", *.github.io -> project; else other)."""
     links: dict[str, Link] = {}
-    for match in _URL.finditer(text):
+    matches = list(_URL.finditer(text)) if "http" in text or "HTTP" in text else []
+    lowered = text.lower() if "ithub" in text or "ITHUB" in text else ""
+    if "github.io" in lowered or "github.com" in lowered:
+        taken = [m.span() for m in matches]
+        matches += [m for m in _bare_urls(text, lowered)
+                    if not any(start <= m.start() < end for start, end in taken)]
+        matches.sort(key=lambda m: m.start())
+    for match in matches:
         url = _trim_url(match.group(0))
         if not url.lower().startswith(("http://", "https://")):
             url = "https://" + url

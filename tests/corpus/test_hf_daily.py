@@ -168,3 +168,15 @@ def test_read_hf_daily_paragraph_without_title_reported(tmp_path, problems):
     papers = list(read_papers(path, input_format="hf-daily", on_problem=problems.append))
     assert [p.title for p in papers] == ["A Title"]
     assert [(e.line, e.reason) for e in problems] == [(1, "paragraph without a title, skipped")]
+
+
+def test_read_hf_daily_concatenated_pages_read_like_separate_files(tmp_path, sample_files):
+    # page 2 (ends with a metadata block) then page 0 (starts with chrome and a "Sep 2" header)
+    path = tmp_path / "both.txt"
+    path.write_bytes(sample_files[2].read_bytes() + b"\n" + sample_files[0].read_bytes())
+    problems = []
+    together = list(read_hf_daily(path, "both", problems.append))
+    apart = [p for i in (2, 0) for p in read_hf_daily(sample_files[i], "x", problems.append)]
+    assert problems == []
+    assert [(p.title, p.abstract, p.date, p.upvotes, p.author_count) for p in together] == [
+        (p.title, p.abstract, p.date, p.upvotes, p.author_count) for p in apart]
