@@ -106,8 +106,11 @@ def _date(record: dict, inner: dict) -> str | None:
     return parse_date(_first((inner, record), "date", "publishedAt", "published", "update_date"))
 
 
-def paper_from_record(record: object, display: str, line: int) -> Paper:
-    """One Paper from a JSON record of any supported schema; InputError if it has no title/abstract."""
+def paper_from_record(record: object, display: str, line: int, *, keys_only: bool = False) -> Paper:
+    """One Paper from a JSON record of any supported schema; InputError if it has no title/abstract.
+
+    keys_only: only id, title and abstract filled (what de-duplication's first pass needs).
+    """
     if not isinstance(record, dict):
         raise InputError(f"expected a JSON object, got {type(record).__name__}", display, line)
     inner = record.get("paper") if isinstance(record.get("paper"), dict) else {}
@@ -122,6 +125,8 @@ def paper_from_record(record: object, display: str, line: int) -> Paper:
     raw_id = _first(both, "id", "arxiv_id", "paper_id")
     raw_id = str(raw_id).strip() if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) else ""
     paper_id = parse_arxiv_id(raw_id) or raw_id or title_id(title)
+    if keys_only:
+        return Paper(id=paper_id, title=title, abstract=abstract)
     categories = _first(both, "categories")
     if isinstance(categories, str):
         categories = tuple(categories.split())
@@ -143,16 +148,17 @@ def paper_from_record(record: object, display: str, line: int) -> Paper:
     )
 
 
-def _records(value: object, display: str, line: int, on_problem: OnProblem) -> Iterator[Paper]:
+def _records(value: object, display: str, line: int, on_problem: OnProblem, keys_only: bool) -> Iterator[Paper]:
     for item in value if isinstance(value, list) else (value,):
         try:
-            yield paper_from_record(item, display, line)
+            yield paper_from_record(item, display, line, keys_only=keys_only)
         except InputError as err:
             on_problem(err)
 
 
-@register_reader("jsonl", "JSON Lines: one record per line (arXiv snapshot, HF daily papers API, {id?, title, abstract})")
-def read_jsonl(path: Path, display: str, on_problem: OnProblem) -> Iterator[Paper]:
+@register_reader("jsonl", "JSON Lines: one record per line (arXiv snapshot, HF daily papers API, {id?, title, abstract})",
+                 keys_only=True)
+def read_jsonl(path: Path, display: str, on_problem: OnProblem, *, keys_only: bool = False) -> Iterator[Paper]:
     """One record per line, streamed: memory stays that of one line."""
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, 1):
@@ -166,7 +172,7 @@ def read_jsonl(path: Path, display: str, on_problem: OnProblem) -> Iterator[Pape
                 reason = "not valid UTF-8" if "UTF-8" in str(err) else "invalid or truncated JSON"
                 on_problem(InputError(f"{reason}, line skipped", display, number))
                 continue
-            yield from _records(value, display, number, on_problem)
+            yield from _records(value, display, number, on_problem, keys_only)
 
 
 # A JSON token scanner: strings (so brackets inside them are ignored) and brackets.
@@ -198,8 +204,8 @@ def _top_level_values(data: bytes) -> Iterator[tuple[int, int, int | None]]:
         yield start, -1, None
 
 
-@register_reader("json", "JSON document: an array of records or pretty-printed records (read whole)")
-def read_json(path: Path, display: str, on_problem: OnProblem) -> Iterator[Paper]:
+@register_reader("json", "JSON document: an array of records or pretty-printed records (read whole)", keys_only=True)
+def read_json(path: Path, display: str, on_problem: OnProblem, *, keys_only: bool = False) -> Iterator[Paper]:
     """Each top-level record parsed on its own, so one broken record does not lose the others."""
     data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
     newlines, counted_to, line = 0, 0, 1
@@ -217,7 +223,7 @@ def read_json(path: Path, display: str, on_problem: OnProblem) -> Iterator[Paper
             reason = "not valid UTF-8" if "UTF-8" in str(err) else "invalid JSON record"
             on_problem(InputError(f"{reason}, skipped", display, line))
             continue
-        yield from _records(value, display, line, on_problem)
+        yield from _records(value, display, line, on_problem, keys_only)
     if not found:
         on_problem(InputError("no JSON object found", display, 1))
 

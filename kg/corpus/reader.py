@@ -84,7 +84,7 @@ def _expand(paths: Iterable[PathLike], bundled: bool, on_problem: OnProblem) -> 
 
 
 def _read_file(item: _InputFile, input_format: str | None, on_problem: OnProblem,
-               stats: ReadStats | None) -> Iterator[Paper]:
+               stats: ReadStats | None, keys_only: bool = False) -> Iterator[Paper]:
     try:
         with item.path.open("rb") as handle:
             head = handle.read(SNIFF_BYTES)
@@ -115,7 +115,8 @@ def _read_file(item: _InputFile, input_format: str | None, on_problem: OnProblem
 
     count = 0
     try:
-        for paper in get_reader(name).read(item.path, item.display, counting):
+        reader = get_reader(name)
+        for paper in (reader.read_keys if keys_only else reader.read)(item.path, item.display, counting):
             count += 1
             yield paper
     except OSError as err:
@@ -167,7 +168,7 @@ def _read_papers(paths: list, bundled: bool, input_format: str | None, on_proble
     index = KeyIndex()
     for item in _expand(paths, bundled, counting):  # lazily: problems come in input order
         files.append(item)
-        for paper in _read_file(item, input_format, counting, stats):
+        for paper in _read_file(item, input_format, counting, stats, keys_only=True):
             if stats is not None:
                 stats.records += 1
             index.add(paper_keys(paper))

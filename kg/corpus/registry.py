@@ -6,6 +6,7 @@ an InputError to on_problem instead of raising.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,16 +27,22 @@ class Reader:
     name: str
     read: ReaderFunction
     description: str
+    read_keys: ReaderFunction  # same records, only id/title/abstract filled: de-dup's cheap first pass
 
 
 _READERS: dict[str, Reader] = {}
 
 
-def register_reader(name: str, description: str) -> Callable[[ReaderFunction], ReaderFunction]:
-    """Decorator: make a reader function available under `name` (for --input-format)."""
+def register_reader(name: str, description: str, *, keys_only: bool = False) -> Callable[[ReaderFunction], ReaderFunction]:
+    """Decorator: make a reader function available under `name` (for --input-format).
+
+    keys_only=True: the function also takes `keys_only=True` to skip the fields that
+    de-duplication does not need; it must then yield exactly the same records.
+    """
 
     def decorate(function: ReaderFunction) -> ReaderFunction:
-        _READERS[name] = Reader(name, function, description)
+        keys = functools.partial(function, keys_only=True) if keys_only else function
+        _READERS[name] = Reader(name, function, description, keys)
         return function
 
     return decorate
