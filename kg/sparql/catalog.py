@@ -149,6 +149,13 @@ SELECT ?node ?v ?type WHERE {
 } ORDER BY ?node
 """
 
+RESOLVE_BY_TITLE_PART = """
+SELECT ?node ?title ?v ?type WHERE {
+  ?node a ?type ; dcterms:title ?title .
+  FILTER(CONTAINS(LCASE(?title), LCASE(STR(?v))))
+} ORDER BY ?title ?node
+"""
+
 
 def resolve_term(kind: str, value: str, store: ox.Store | None):
     """An RDF term for a parameter value: IRIs as given, names looked up in the store, literals typed."""
@@ -172,5 +179,14 @@ def resolve_term(kind: str, value: str, store: ox.Store | None):
         nodes = [s["node"] for s in store.query(query, prefixes=prefixes(), substitutions=bindings)]
         if nodes:
             return nodes[0]
+    if kind == "Paper":  # a unique part of a title is enough
+        found = [(s["node"], s["title"].value) for s in store.query(
+            RESOLVE_BY_TITLE_PART, prefixes=prefixes(), substitutions=bindings)]
+        if len(found) == 1:
+            return found[0][0]
+        if found:
+            shown = "; ".join(f"{t} ({n.value.rsplit('/', 1)[-1]})" for n, t in found[:3])
+            raise QueryParameterError(f"'{value}' matches {len(found)} paper titles, e.g. {shown}. "
+                                      "Give more of the title or the paper id.")
     what = "paper" if kind == "Paper" else ("entity" if kind == "Entity" else kind.lower())
     raise QueryParameterError(f"No {what} '{value}' in the graph. Give its id, label or full IRI.")

@@ -69,3 +69,29 @@ def free_port():
             return sock.getsockname()[1]
 
     return pick
+
+
+@pytest.fixture(scope="session")
+def sample_graph_dir(tmp_path_factory) -> Path:
+    """The bundled sample corpus built once per session (read, link, assemble, save)."""
+    from kg.assembly import build_graph, save_graph
+    from kg.corpus import read_papers
+    from kg.linking import link_papers
+
+    directory = tmp_path_factory.mktemp("sample-graph")
+    save_graph(build_graph(link_papers(read_papers())), directory)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def sample_graph(sample_graph_dir):
+    from kg.assembly import load_graph
+
+    return load_graph(sample_graph_dir)
+
+
+@pytest.fixture(scope="session")
+def sample_store(sample_graph_dir):
+    from kg.sparql import open_store
+
+    return open_store(sample_graph_dir)

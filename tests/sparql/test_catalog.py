@@ -104,7 +104,8 @@ def test_cli_query_list():
     assert result.exit_code == 0, result.output
     for name, query in find_queries().items():
         assert f"{name}  " in result.stdout and query.question in result.stdout
-    assert "--param method=... (Method; default entity:lora)" in result.stdout
+        for p in query.parameters:
+            assert f"--param {p.name}=... ({p.kind}; default {p.default}) {p.help}" in result.stdout
 
 
 def test_cli_query_name_with_params(small_graph_dir):
