@@ -32,7 +32,7 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._+-]*$")
 TYPE_BY_PREFIX = (("models", "Model"), ("methods", "Method"), ("datasets", "Dataset"), ("hardware", "Hardware"))
 ENTRY_KEYS = {"id", "label", "aliases", "parent", "description", "pwc", "case_sensitive", "shared_alias"}
 # Bump when the compiled layout changes, so stale caches are ignored.
-CACHE_VERSION = "kb-3"
+CACHE_VERSION = "kb-4"
 
 
 @dataclass

@@ -2,9 +2,9 @@
 
 The map step is a pure function of a paper and the knowledge base, so it runs in a fork pool
 (processes > 1) whose workers return plain tuples (pickling spaCy Docs back is slower than one
-process). The reduce step makes one entity per discovered name across papers, with a
-deterministic id derived from the name itself (adding papers never renames an entity), resolves
-short forms that some paper defines, and builds the records.
+process). The reduce step makes one entity per discovered name across papers, with an id that
+is the name's normalized key (adding papers never renames an entity; the label is the most
+common spelling), resolves short forms that papers define, and builds the records.
 
 Not supported: streaming the reduce (all per-paper results are held in memory, ~1 KB a paper).
 """
@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from typing import Iterable, Iterator
 
 from kg.linking.kb import KnowledgeBase, load_kb
-from kg.linking.normalize import normalize_key, slugify
+from kg.linking.normalize import normalize_key
 from kg.linking.pipeline import LINKED, build_nlp, run_pipeline
 from kg.linking.rules import map_offsets, prepare_text
 from kg.records import FIELDS, Entity, LinkedEntity, Mention, Paper, PaperEntities
@@ -82,9 +82,10 @@ def link_papers(papers: Iterable[Paper], *, kb: KnowledgeBase | None = None, pro
     yield from reduce_corpus(papers, results, kb)
 
 
-def new_entity_id(label: str, etype: str, kb: KnowledgeBase) -> str:
-    """Deterministic id of a discovered name; never equal to a KB id of another entity."""
-    slug = slugify(label)
+def new_entity_id(key: str, etype: str, kb: KnowledgeBase) -> str:
+    """Id of a discovered name: its normalized key, so every spelling ("pre-training",
+    "Pretraining") and every corpus gives the same id; never a KB id of another entity."""
+    slug = key.replace("#", "-sharp").strip(".+") or "x"
     if slug in kb.entities:
         slug = f"{slug}-{etype.lower()}"
     return slug
@@ -117,7 +118,7 @@ def reduce_corpus(papers: list[Paper], results, kb: KnowledgeBase) -> Iterator[P
     for k, votes in type_votes.items():
         etype = max(sorted(votes), key=lambda t: votes[t])
         label = max(sorted(surfaces[k]), key=lambda s: surfaces[k][s])
-        new_ids[k] = (new_entity_id(label, etype, kb), etype, label)
+        new_ids[k] = (new_entity_id(k, etype, kb), etype, label)
     variant_ids = {key[1] for linked, _u, _a in results for key, *_ in linked if key[0] == "variant"}
     for paper, (linked, unresolved, _abbrevs) in zip(papers, results):
         yield PaperEntities(paper=paper, entities=tuple(_build(linked, unresolved, defined, alias_of, new_ids, variant_ids, kb)))

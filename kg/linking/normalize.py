@@ -2,7 +2,7 @@
 
 One normalized key per surface form: NFKC, lowercase, every character that is not a letter or
 digit removed, except a dot between two digits (versions: "3.1" stays distinct from "31") and
-"+" (HumanEval+ is not HumanEval).
+"+" and "#" (HumanEval+ is not HumanEval, QuIP# is not QuIP).
 So "Llama3.1-8B", "LLaMA 3.1 8B" and "llama-3.1 8b" share the key "llama3.18b", and
 "fine-tuning" == "fine tuning" == "finetuning". Keys built token by token (the matcher
 concatenates token keys) equal the key of the whole string, because only separators vanish.
@@ -15,7 +15,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_DROP_RE = re.compile(r"[^\w.+]|_|(?<!\d)\.|\.(?!\d)")
+_DROP_RE = re.compile(r"[^\w.+#]|_|(?<!\d)\.|\.(?!\d)")
 _SLUG_SEP_RE = re.compile(r"[^0-9a-z.+]+")
 
 

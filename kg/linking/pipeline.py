@@ -19,15 +19,18 @@ import re
 from collections import Counter
 
 import spacy
+from spacy.attrs import IDX, ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, compile_suffix_regex
 
 from kg.linking import rules
 from kg.linking.kb import KnowledgeBase, load_kb
 from kg.linking.normalize import letters_of, normalize_key
 
 _KBS: dict[str, KnowledgeBase] = {}
+_TV_ATTRS = [ORTH, IDX, SPACY]
+_ORTH_CACHE: dict[int, tuple[str, str, int]] = {}  # orth id -> (text, key, length)
 TV = "kg.tv"            # token view: (texts, keys, starts, ends, spaces_after)
 SENTS = "kg.sents"      # sentence start token indices
 ABBREVS = "kg.abbrevs"  # (long_start, long_end, short_start, short_end)
@@ -35,9 +38,13 @@ KB_MATCHES = "kg.kb"    # (start, end, candidate ids, confidence)
 FOUND = "kg.found"      # (start, end, type, rule, confidence, introduced, kb id or None, parent)
 LINKED = "kg.linked"    # resolver output, see Resolver
 ABSTRACT_START = "kg.abstract_start"
+TEXT = "kg.text"
+TOKEN_INDEX = "kg.token_index"
 
 JOINERS = frozenset({"-", "–", "_"})
 SENT_END = frozenset({".", "!", "?"})
+_PAREN_RE = re.compile(r"\((?=[^()\s]{2,14}\))")
+_SENT_RE = re.compile(r"(?<=[.!?]) (?=[A-Z0-9])")
 
 
 def register_kb(kb: KnowledgeBase) -> str:
@@ -55,19 +62,71 @@ def _get_kb(ref: str) -> KnowledgeBase:
     return kb
 
 
+def doc_text(doc: Doc) -> str:
+    """doc.text, cached: spaCy rebuilds the string from the tokens on every access."""
+    text = doc.user_data.get(TEXT)
+    if text is None:
+        text = doc.user_data[TEXT] = doc.text
+    return text
+
+
 def token_view(doc: Doc):
     """Token texts, normalized keys, char starts/ends, and whether whitespace follows (cached)."""
     tv = doc.user_data.get(TV)
     if tv is None:
-        texts = [t.text for t in doc]
-        starts = [t.idx for t in doc]
-        ends = [s + len(t) for s, t in zip(starts, texts)]
-        keys = [normalize_key(t) for t in texts]
-        n = len(texts)
-        spaced = [i + 1 < n and ends[i] < starts[i + 1] for i in range(n)]
+        arr = doc.to_array(_TV_ATTRS)
+        orths = arr[:, 0].tolist()
+        starts = arr[:, 1].tolist()
+        strings = doc.vocab.strings
+        get = _ORTH_CACHE.get
+        texts, keys = [], []
+        for o in orths:
+            hit = get(o)
+            if hit is None:
+                t = strings[o]
+                hit = _ORTH_CACHE[o] = (t, normalize_key(t), len(t))
+            texts.append(hit[0])
+            keys.append(hit[1])
+        ends = [s + _ORTH_CACHE[o][2] for s, o in zip(starts, orths)]
+        spaced = [bool(x) for x in arr[:, 2].tolist()]
         tv = (texts, keys, starts, ends, spaced)
         doc.user_data[TV] = tv
     return tv
+
+
+def token_index(doc: Doc) -> tuple[dict[int, int], dict[int, int]]:
+    """char start -> token index, char end -> token index (cached)."""
+    ix = doc.user_data.get(TOKEN_INDEX)
+    if ix is None:
+        texts, keys, starts, ends, spaced = token_view(doc)
+        ix = doc.user_data[TOKEN_INDEX] = (dict(zip(starts, range(len(starts)))), dict(zip(ends, range(len(ends)))))
+    return ix
+
+
+def _compound_around(texts, keys, spaced, k: int) -> tuple[int, int]:
+    """The run of tokens written without spaces (joined by hyphens) that contains token k."""
+    s = k
+    while s > 0 and not spaced[s - 1] and (keys[s - 1] or texts[s - 1] in JOINERS):
+        s -= 1
+    while s < k and not keys[s]:
+        s += 1
+    e = k + 1
+    n = len(texts)
+    while e < n and not spaced[e - 1] and (keys[e] or texts[e] in JOINERS):
+        e += 1
+    while e - 1 > k and not keys[e - 1]:
+        e -= 1
+    return s, e
+
+
+def _token_spans(doc: Doc, matches, group: int = 0):
+    """(start token, end token, match) for regex matches whose edges fall on token edges."""
+    at_start, at_end = token_index(doc)
+    for m in matches:
+        s = at_start.get(m.start(group))
+        e = at_end.get(m.end(group))
+        if s is not None and e is not None:
+            yield s, e + 1, m
 
 
 def title_end_token(doc: Doc) -> int:
@@ -96,15 +155,15 @@ class SentenceSplitter:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        texts, keys, starts, ends, spaced = token_view(doc)
+        at_start, _at_end = token_index(doc)
+        text = doc_text(doc)
         a = doc.user_data.get(ABSTRACT_START)
-        out = [0] if texts else []
-        for i in range(1, len(texts)):
-            if (texts[i - 1] in SENT_END and spaced[i - 1] and (texts[i][:1].isupper() or texts[i][:1].isdigit())) or (
-                a is not None and starts[i] == a
-            ):
-                out.append(i)
-        doc.user_data[SENTS] = out
+        found = {at_start.get(m.end()) for m in _SENT_RE.finditer(text)}
+        if a is not None:
+            found.add(at_start.get(a))
+        found.discard(None)
+        found.discard(0)
+        doc.user_data[SENTS] = [0, *sorted(found)] if len(doc) else []
         return doc
 
 
@@ -137,8 +196,10 @@ class AbbreviationFinder:
         texts, keys, starts, ends, spaced = token_view(doc)
         found = []
         n = len(texts)
-        for i in range(1, n - 2):
-            if texts[i] != "(":
+        at_start, _at_end = token_index(doc)
+        for m in _PAREN_RE.finditer(doc_text(doc)):
+            i = at_start.get(m.start())
+            if i is None or i < 1:
                 continue
             # the short form: one compound (tokens joined without spaces) then ")"
             j = i + 1
@@ -164,7 +225,11 @@ class AbbreviationFinder:
 
 # ------------------------------------------------------------------------------------------------
 def compile_alias_index(kb: KnowledgeBase):
-    """keys -> ((id, exact letters or None), ...), plus every prefix of every key for the scan."""
+    """keys -> ((id, exact letters or None, stylized), ...), plus every prefix of every key.
+
+    exact: short acronyms (<= 4 characters with a capital) and case_sensitive entries match
+    only their exact spelling. stylized: mixed-case names never match an all-lowercase word.
+    """
     index: dict[str, list[tuple[str, str | None]]] = {}
     for eid, ent in kb.entities.items():
         exact_all = eid in kb.case_sensitive
@@ -175,58 +240,62 @@ def compile_alias_index(kb: KnowledgeBase):
             letters = letters_of(surface)
             short = len(key) <= 4 and any(c.isupper() for c in surface)
             exact = letters if (exact_all or short) else None
+            # stylized: capitals after the first letter (PaLM, MultiPL-E, LLaMA)
+            stylized = sum(c.isupper() for c in letters[1:]) >= 1 and not letters.isupper()
             entry = index.setdefault(key, [])
-            if (eid, exact) not in entry:
-                entry.append((eid, exact))
-    prefixes = set()
-    for key in index:
-        for k in range(1, len(key) + 1):
-            prefixes.add(key[:k])
-    return {k: tuple(v) for k, v in index.items()}, frozenset(prefixes)
+            if (eid, exact, stylized) not in entry:
+                entry.append((eid, exact, stylized))
+    return {k: tuple(v) for k, v in index.items()}
 
 
 def scan_keys(texts, keys, spaced, index, prefixes, max_tokens: int = 12):
     """Longest matches of index keys over concatenated token keys.
 
-    Tokens join across whitespace and hyphens; any other punctuation ends a candidate. Yields
-    (start, end, key, plural) with end exclusive; plural means a trailing "s" was dropped.
+    Tokens join across whitespace and hyphens; any other punctuation ends a candidate. index
+    maps a key to (base key, plural) -- plural forms are indexed too, so the loop only does
+    set and dict lookups. Returns the longest match starting at each token (overlaps are left
+    to the resolver) as (start, end, base key, plural) with end exclusive.
     """
-    n = len(texts)
+    n = len(keys)
     out = []
-    i = 0
-    while i < n:
-        k0 = keys[i]
-        if not k0 or k0 not in prefixes:
-            if k0.endswith("s") and k0[:-1] in index:
-                out.append((i, i + 1, k0[:-1], True))
-            i += 1
+    get = index.get
+    for i in range(n):
+        key = keys[i]
+        if key not in prefixes:
             continue
-        key = k0
-        best = None
-        j = i
-        while True:
-            if key in index and keys[j]:
-                best = (i, j + 1, key, False)
-            elif key.endswith("s") and key[:-1] in index and keys[j]:
-                best = (i, j + 1, key[:-1], True)
-            j += 1
-            if j >= n or j - i >= max_tokens:
-                break
+        best = get(key)
+        end = i + 1 if best is not None else 0
+        j = i + 1
+        stop = min(n, i + max_tokens)
+        while j < stop:
             nk = keys[j]
-            if not nk and texts[j] not in JOINERS:
+            if not nk:
+                if texts[j] in JOINERS:
+                    j += 1
+                    continue
                 break
-            key2 = key + nk
-            if key2 not in prefixes:
-                if nk.endswith("s") and key2[:-1] in index:
-                    best = (i, j + 1, key2[:-1], True)
+            key = key + nk
+            if key not in prefixes:
                 break
-            key = key2
+            j += 1
+            hit = get(key)
+            if hit is not None:
+                best, end = hit, j
         if best is not None:
-            out.append(best)
-            i = best[1]
-        else:
-            i += 1
+            out.append((i, end, best[0], best[1]))
     return out
+
+
+def with_plurals(index: dict) -> tuple[dict, frozenset]:
+    """key -> (key, False) plus key+"s" -> (key, True), and every prefix of those keys."""
+    lookup = {}
+    for key in index:
+        if key[-1:].isalpha() and len(key) >= 2:
+            lookup.setdefault(key + "s", (key, True))
+    for key in index:
+        lookup[key] = (key, False)
+    prefixes = frozenset(k[:i] for k in lookup for i in range(1, len(k) + 1))
+    return lookup, prefixes
 
 
 @Language.factory("kg_kb_matcher_v1", default_config={"kb_ref": "", "max_tokens": 12})
@@ -241,15 +310,22 @@ class KBMatcher:
         self.name = name
         self.max_tokens = max_tokens
         self.kb = _get_kb(kb_ref)
-        self.index, self.prefixes = compile_alias_index(self.kb)
+        self.index = compile_alias_index(self.kb)
+        self.lookup, self.prefixes = with_plurals(self.index)
 
     def __call__(self, doc: Doc) -> Doc:
         texts, keys, starts, ends, spaced = token_view(doc)
         matches = []
-        text = doc.text
-        for start, end, key, plural in scan_keys(texts, keys, spaced, self.index, self.prefixes, self.max_tokens):
+        text = doc_text(doc)
+        reach = 0
+        for start, end, key, plural in scan_keys(texts, keys, spaced, self.lookup, self.prefixes, self.max_tokens):
+            if end <= reach:
+                continue  # inside a longer match
             cands = self._filter(self.index[key], text[starts[start] : ends[end - 1]], plural)
+            if cands and rules.is_verb_use(texts, start, end):
+                cands = ()
             if cands:
+                reach = end
                 conf = 0.9 if len(cands) == 1 else 0.5
                 matches.append((start, end, cands, conf))
         doc.user_data[KB_MATCHES] = matches
@@ -257,14 +333,18 @@ class KBMatcher:
 
     @staticmethod
     def _filter(entries, surface: str, plural: bool) -> tuple[str, ...]:
+        """Ids whose alias accepts this surface's case (see compile_alias_index)."""
         got = []
-        letters = None
-        for eid, exact in entries:
+        letters = letters_of(surface)
+        lower = letters.islower()
+        for eid, exact, stylized in entries:
             if exact is not None:
-                if letters is None:
-                    letters = letters_of(surface)
-                if letters != exact and not (plural and letters == exact + "s"):
+                stem = letters[:-1] if plural else letters
+                # "PALM" for "PaLM": an all-capitals spelling of a mixed-case acronym is the same name
+                if stem != exact and not (stylized and stem.isupper() and stem == exact.upper()):
                     continue
+            elif stylized and lower:
+                continue  # "multiple" is not MultiPL-E: a stylized name is never written all lowercase
             if eid not in got:
                 got.append(eid)
         return tuple(got)
@@ -306,6 +386,7 @@ class NameRules:
         tv = token_view(doc)
         texts, keys, starts, ends, spaced = tv
         kb_matches = doc.user_data.get(KB_MATCHES, [])
+        text = doc_text(doc)
         n = len(texts)
         covered = [None] * n  # token -> kb match index
         for mi, (s, e, cands, conf) in enumerate(kb_matches):
@@ -314,23 +395,38 @@ class NameRules:
         found = []
         title_end = title_end_token(doc)
         self._variants(doc, tv, kb_matches, found)
-        comps = list(compounds(texts, keys, spaced, 0, n))
-        for s, e in comps:
+        # candidates come from regular expressions over the text (fast), mapped back to tokens
+        # a compound name with a size segment: Canary-1B, Skywork-PRM-7B, Nemotron-Nano-12B-v2
+        at_start, _at_end = token_index(doc)
+        seen = set()
+        for m in rules.SIZE_TOKEN_RE.finditer(text):
+            k = at_start.get(m.start())
+            if k is None or k in seen:
+                continue
+            s, e = _compound_around(texts, keys, spaced, k)
+            seen.update(range(s, e))
+            if s == k or covered[s] is not None or not texts[s][:1].isalpha():
+                continue  # a KB name at the start makes it a variant (see _variants)
+            if rules.is_name_like(text[starts[s] : ends[e - 1]]):
+                found.append((s, e, "Model", "size-shape", 0.8, False, None, None))
+        for s, e, m in _token_spans(doc, rules.HARDWARE_RE.finditer(text)):
+            if covered[s] is None and (len(m.group()) >= 4 or self._near_hw_word(texts, s, e)):
+                found.append((s, e, "Hardware", "hardware-shape", 0.8, False, None, None))
+        for s, e, m in _token_spans(doc, rules.FORMAT_TECHNIQUE_RE.finditer(text)):
+            found.append((s, e, "Method", "format-technique", 0.75, False, None, None))
+        # "X benchmark", "the X dataset", "X models": a coined name right before a type noun
+        for m in rules.HEAD_NOUN_RE.finditer(text):
+            h = at_start.get(m.start())
+            if h is None or h < 1 or texts[h - 1] in JOINERS or not keys[h - 1]:
+                continue
+            s, e = _compound_around(texts, keys, spaced, h - 1)
             if any(covered[k] is not None for k in range(s, e)):
                 continue
-            surface = doc.text[starts[s] : ends[e - 1]]
-            segs = [texts[k] for k in range(s, e) if keys[k]]
-            compact = "".join(segs)
-            if rules.is_number_format(compact):
-                continue
-            if rules.is_hardware_shape(compact) and (len(compact) >= 4 or self._near_hw_word(texts, s, e)):
-                found.append((s, e, "Hardware", "hardware-shape", 0.8, False, None, None))
-            elif len(segs) >= 2 and segs[0][:1].isalpha() and any(rules.is_size(x) for x in segs[1:]) and rules.is_name_like(surface):
-                found.append((s, e, "Model", "size-shape", 0.8, False, None, None))
-        self._number_format_methods(doc, tv, found)
+            name = text[starts[s] : ends[e - 1]]
+            if rules.is_name_like(name) and not rules.is_hardware_shape(name) and not rules.is_number_format(name):
+                found.append((s, e, rules.HEAD_TYPE[m.group().lower()], "head-noun", 0.7, False, None, None))
         self._title_prefix(doc, tv, title_end, covered, kb_matches, found)
         self._proposed(doc, tv, covered, kb_matches, found)
-        self._head_nouns(doc, tv, comps, covered, found)
         doc.user_data[FOUND] = found
         return doc
 
@@ -347,6 +443,8 @@ class NameRules:
         for s, e, cands, conf in kb_matches:
             if len(cands) != 1 or self.kb.entities[cands[0]].type != "Model":
                 continue
+            if s > 1 and texts[s - 1] in JOINERS and not spaced[s - 2] and not spaced[s - 1]:
+                continue  # "RLHFlow-PRM-Mistral-8B" is not a Mistral variant: the compound is the name
             j = e
             last = e
             while j < n:
@@ -367,16 +465,8 @@ class NameRules:
                     last = j
                     continue
                 break
-            if last > e:
+            if last > e and not any(s < m[0] < last and m[1] >= last for m in kb_matches):
                 found.append((s, last, "Model", "variant", 0.85, False, cands[0], None))
-
-    @staticmethod
-    def _number_format_methods(doc, tv, found):
-        """"FP8 training", "INT4 quantization": a numeric format named as a technique is a Method."""
-        texts, keys, starts, ends, spaced = tv
-        for i in range(len(texts) - 1):
-            if rules.is_number_format(texts[i]) and texts[i + 1].lower() in ("training", "quantization", "inference"):
-                found.append((i, i + 2, "Method", "format-technique", 0.75, False, None, None))
 
     def _title_prefix(self, doc, tv, title_end, covered, kb_matches, found):
         """"Name: subtitle" titles introduce Name."""
@@ -384,7 +474,7 @@ class NameRules:
         colon = next((i for i in range(min(title_end, 8)) if texts[i] == ":"), None)
         if not colon:
             return
-        words = [w for w in doc.text[starts[0] : ends[colon - 1]].split()]
+        words = [w for w in doc_text(doc)[starts[0] : ends[colon - 1]].split()]
         if len(words) > 3:
             return
         if not all(w[:1].isupper() or rules.is_name_like(w) for w in words):
@@ -433,6 +523,15 @@ class NameRules:
             t = rules.HEAD_TYPE.get(texts[s - 1].lower())
             if t and t != "Hardware":
                 return t
+        if s > 1 and texts[s - 1].lower() in rules.NAMING_WORDS | {"the"}:
+            # "an architecture, named Primer" / "a framework called X": the head before the naming word
+            k = s - 1
+            while k > 0 and texts[k].lower() in rules.NAMING_WORDS | {"the", ","}:
+                k -= 1
+            window = texts[max(0, k - 5) : k + 1]
+            t = rules.type_from_head_words(window[-1:]) or None
+            if t:
+                return t
         j = e
         if j < n and texts[j] in (",", "(") or (j + 1 < n and texts[j] == "is"):
             window = texts[j + 1 : j + 9]
@@ -441,74 +540,88 @@ class NameRules:
         return None
 
     def _proposed(self, doc, tv, covered, kb_matches, found):
-        """"we propose/introduce/present X": the first coined name after the verb."""
+        """"we propose/introduce/present X", "... named X": the coined name the paper introduces.
+
+        After the verb, determiners, adjectives and type nouns may precede the name ("we propose
+        a novel framework, X"); a preposition first means the object is not a name ("a new
+        paradigm in PRM training").
+        """
         texts, keys, starts, ends, spaced = tv
         n = len(texts)
         abbrevs = doc.user_data.get(ABBREVS, [])
-        for i in range(n):
-            if texts[i].lower() not in rules.INTRO_VERBS:
+        at_start, _at_end = token_index(doc)
+        for vm in rules.INTRO_RE.finditer(doc_text(doc)):
+            i = at_start.get(vm.start())
+            if i is None:
+                continue
+            low = texts[i].lower()
+            naming = low in rules.NAMING_WORDS
+            if low not in rules.INTRO_VERBS and not naming:
                 continue
             lo, hi = sentence_bounds(doc, i)
             before = {t.lower() for t in texts[lo:i]}
-            if not before & {"we", "paper", "work", "study", "article", "report", "here"}:
+            if not before & {"we", "our", "paper", "work", "study", "article", "report", "here"}:
                 continue
             j = i + 1
             limit = min(hi, i + 16)
             while j < limit:
-                if texts[j] in (".", ";") or texts[j].lower() in ("which", "that", "to", "for", "by", "with"):
+                t = texts[j]
+                tl = t.lower()
+                if t in (".", ";", ":") or tl in _PROPOSE_STOP:
                     break
-                named = texts[j - 1].lower() in rules.NAMING_WORDS
-                if keys[j]:
-                    e = j + 1
-                    while e < hi and not spaced[e - 1] and (keys[e] or texts[e] in JOINERS):
-                        e += 1
-                    while e - 1 > j and not keys[e - 1]:
-                        e -= 1
-                    surface = doc.text[starts[j] : ends[e - 1]]
-                    ab = next((a for a in abbrevs if a[0] <= j < a[1]), None)
-                    if ab is not None:
-                        found.append((ab[0], ab[1], None, "proposed-long", 0.8, True, None, (ab[2], ab[3])))
-                        break
-                    if covered[j] is not None:
-                        m = kb_matches[covered[j]]
-                        if m[0] == j and len(m[2]) == 1 and (named or rules.is_name_like(surface)) and self._coined_kb(m[2][0]):
-                            found.append((m[0], m[1], None, "proposed-kb", 0.8, True, m[2][0], None))
-                            break
-                        j = m[1]
-                        continue
-                    if (named and surface[:1].isupper()) or rules.is_name_like(surface):
-                        etype = rules.type_from_name(surface) or self._context_type(doc, tv, j, e) or "Method"
-                        found.append((j, e, etype, "proposed", 0.8, True, None, None))
-                        break
-                    j = e
+                if not keys[j] or tl in _PROPOSE_SKIP or (t[:1].islower() and not rules.is_name_like(t)):
+                    j += 1
                     continue
-                j += 1
+                # a name: a run of capitalized or coined words, with its hyphen/digit continuations
+                e = j + 1
+                while e < hi and (
+                    (not spaced[e - 1] and (keys[e] or texts[e] in JOINERS))
+                    or (e - j < 5 and keys[e] and (texts[e][:1].isupper() or rules.is_name_like(texts[e])) and texts[e - 1] not in JOINERS and texts[e].lower() not in _PROPOSE_SKIP)
+                ):
+                    e += 1
+                while e - 1 > j and not keys[e - 1]:
+                    e -= 1
+                surface = doc_text(doc)[starts[j] : ends[e - 1]]
+                ab = next((a for a in abbrevs if a[0] <= j < a[1] or a[2] == j), None)
+                if ab is not None:
+                    found.append((ab[0], ab[1], None, "proposed-long", 0.8, True, None, (ab[2], ab[3])))
+                    break
+                if covered[j] is not None:
+                    m = kb_matches[covered[j]]
+                    if m[0] == j and m[1] >= e and len(m[2]) == 1 and (naming or rules.is_name_like(surface)) and self._coined_kb(m[2][0]):
+                        found.append((m[0], m[1], None, "proposed-kb", 0.8, True, m[2][0], None))
+                    break
+                words = surface.split()
+                if (naming or rules.is_name_like(surface) or (len(words) >= 2 and all(w[:1].isupper() for w in words))) and normalize_key(surface) not in rules.GENERIC_KEYS:
+                    etype = rules.type_from_name(surface) or self._context_type(doc, tv, j, e) or "Method"
+                    found.append((j, e, etype, "proposed", 0.8, True, None, None))
+                break
 
     def _coined_kb(self, eid: str) -> bool:
         # a KB entity can be the one a paper introduces only when it is a specific named thing
         return self.kb.entities[eid].type in ("Model", "Dataset") or eid not in self.kb.case_sensitive
 
-    @staticmethod
-    def _head_nouns(doc, tv, comps, covered, found):
-        """"X benchmark", "the X dataset", "X models": a coined name right before a type noun."""
-        texts, keys, starts, ends, spaced = tv
-        n = len(texts)
-        for s, e in comps:
-            if e >= n or any(covered[k] is not None for k in range(s, e)):
-                continue
-            t = rules.HEAD_TYPE.get(texts[e].lower())
-            if t not in ("Dataset", "Model"):
-                continue
-            surface = doc.text[starts[s] : ends[e - 1]]
-            if rules.is_name_like(surface) and not rules.is_hardware_shape(surface):
-                found.append((s, e, t, "head-noun", 0.7, False, None, None))
+
+_PHRASE_END = frozenset(
+    "for of with via to in on by using through from that which who where aims aiming designed is are can : , . ( ;".split()
+)
+
+
+_PROPOSE_SKIP = frozenset(
+    """a an the our two three this these novel new simple effective efficient general unified scalable
+    first principled lightweight generalizable versatile powerful large small comprehensive open
+    open-source fully yet highly robust practical""".split()
+) | frozenset(rules.HEAD_TYPE) | {","}
+_PROPOSE_STOP = frozenset(
+    "in of on to for by with from at as which that who where when while and or but based".split()
+)
 
 
 def _head_scan(words):
-    """Words of a subtitle or appositive up to the first preposition that ends its head phrase."""
+    """Words of a subtitle or appositive up to the first word that ends its noun phrase."""
     out = []
     for w in words:
-        if w.lower() in ("for", "of", "with", "via", "to", "in", "on", "by", "using", "through", "from", ":", ",", "."):
+        if w.lower() in _PHRASE_END:
             break
         out.append(w)
     return out or words[:1]
@@ -523,7 +636,11 @@ def make_resolver(nlp: Language, name: str, *, kb_ref: str):
 
 
 # ------------------------------------------------------------------------------------------------
+# Split hyphens and slashes inside names ("Qwen2.5-VL-7B" -> Qwen2.5 - VL - 7B) so a family
+# alias matches the start of a variant; keys fold the separators back.
 INFIX_EXTRA = r"(?<=[0-9A-Za-z.])[-–_/](?=[0-9A-Za-z])"
+# A sentence-final dot after a capital or digit ("LAION-400M.") is punctuation, not part of the name.
+SUFFIX_EXTRA = r"(?<=[0-9A-Z])\."
 PIPES = ("kg_sentences_v1", "kg_abbreviations_v1", "kg_kb_matcher_v1", "kg_name_rules_v1", "kg_resolver_v1")
 
 
@@ -536,6 +653,8 @@ def build_nlp(kb: KnowledgeBase | None = None) -> Language:
     nlp.tokenizer.max_cache_size = 1_000_000
     infixes = list(nlp.Defaults.infixes) + [INFIX_EXTRA]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    suffixes = list(nlp.Defaults.suffixes) + [SUFFIX_EXTRA]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     for factory in PIPES:
         config = {"kb_ref": ref} if factory not in ("kg_sentences_v1", "kg_abbreviations_v1") else {}
         nlp.add_pipe(factory, name=factory[3:-3], config=config)
@@ -546,6 +665,7 @@ def run_pipeline(nlp: Language, text: str, abstract_start: int) -> Doc:
     """Tokenize and run every component, with the abstract start known to the components."""
     doc = nlp.make_doc(text)
     doc.user_data[ABSTRACT_START] = abstract_start
+    doc.user_data[TEXT] = text
     for _name, proc in nlp.pipeline:
         doc = proc(doc)
     return doc

@@ -21,7 +21,7 @@ from kg.linking import rules
 from kg.linking.kb import KnowledgeBase
 from kg.linking.normalize import letters_of, normalize_key, slugify
 from kg.linking.pipeline import (
-    ABBREVS, FOUND, JOINERS, KB_MATCHES, LINKED, SENTS, scan_keys, sentence_bounds, token_view,
+    ABBREVS, FOUND, JOINERS, KB_MATCHES, LINKED, SENTS, doc_text, scan_keys, sentence_bounds, token_view, with_plurals,
 )
 
 # priority when two candidate spans have the same length (lower wins)
@@ -55,10 +55,17 @@ class Resolver:
         for s, e, ids, conf in kb_matches:
             cands.append([s, e, "kb", ("kb", ids[0]) if len(ids) == 1 else None, None, conf, ids])
         abbrev_map: dict[str, tuple] = {}  # short form letters -> entity key
+        abbrev_keys: dict[tuple[int, int], tuple] = {}
+        blocked: set[str] = set()  # short forms this paper defines as tasks or classes
         for ls, le, ss, se in abbrevs:
             key = self._abbrev_entity(doc, tv, ls, le, ss, se, kb_matches, new_types, labels, cands)
+            short_letters = letters_of("".join(texts[ss:se]))
             if key is not None:
-                abbrev_map[letters_of("".join(texts[ss:se]))] = key
+                abbrev_map[short_letters] = key
+                abbrev_keys[(ls, le)] = key
+            elif _names_task_or_class([w for w, k in zip(texts[ls:le], keys[ls:le]) if k]):
+                blocked.add(short_letters)
+                blocked.add(short_letters.rstrip("s"))
         for s, e, etype, rule, conf, intro, kb_id, extra in found:
             if rule in ("title-kb", "proposed-kb"):
                 if kb_id:
@@ -69,13 +76,26 @@ class Resolver:
                 cands.append([s, e, "variant", key, "Model", conf, ()])
                 continue
             if rule == "proposed-long":
-                ekey = next((c[3] for c in cands if c[0] == s and c[1] == e and c[3] is not None), None)
+                ekey = abbrev_keys.get((s, e))
                 if ekey is None:
-                    ekey = next((c[3] for c in cands if c[2] == "kb" and c[0] >= s and c[1] == e and c[3]), None)
-                if ekey is not None:
-                    introduced_keys.add(ekey)
+                    # an introduced "Long Form (LF)" that no rule typed: type it from context
+                    ss, se = extra
+                    long_surface = doc_text(doc)[starts[s] : ends[e - 1]]
+                    if normalize_key(long_surface) in rules.GENERIC_KEYS:
+                        continue
+                    etype = rules.type_from_name(long_surface) or rules.type_from_name("".join(texts[ss:se])) or self._kb_head_type(kb_matches, s, e) or "Method"
+                    ekey = ("new", normalize_key(long_surface))
+                    new_types.setdefault(ekey, Counter())[etype] += 2
+                    labels.setdefault(ekey, long_surface)
+                    cands.append([s, e, "abbrev", ekey, etype, 0.8, ()])
+                    cands.append([ss, se, "abbrev", ekey, etype, 0.8, ()])
+                    abbrev_map[letters_of("".join(texts[ss:se]))] = ekey
+                    blocked.discard(letters_of("".join(texts[ss:se])))
+                introduced_keys.add(ekey)
                 continue
-            surface = doc.text[starts[s] : ends[e - 1]]
+            surface = doc_text(doc)[starts[s] : ends[e - 1]]
+            if letters_of(surface) in blocked:
+                continue
             key = ("new", normalize_key(surface))
             new_types.setdefault(key, Counter())[etype] += 2 if intro else 1
             labels.setdefault(key, surface)
@@ -86,6 +106,10 @@ class Resolver:
         for c in cands:
             if c[3] is None and c[2] == "kb":
                 c[3] = self._disambiguate(doc, tv, c, abbrev_map, unique_ids)
+                if c[3] is not None:
+                    # the sense used here counts at corpus level: other papers' bare uses of
+                    # this short form resolve only when every paper agrees on one sense
+                    abbrev_map.setdefault(letters_of("".join(texts[c[0] : c[1]])), c[3])
         # later mentions of discovered names and defined short forms
         self._repeats(doc, tv, cands, abbrev_map, labels)
         chosen = _select(cands)
@@ -98,7 +122,7 @@ class Resolver:
             lo, hi = sentence_bounds(doc, s)
             mention = (starts[s], ends[e - 1], starts[lo], ends[hi - 1], conf)
             if key is None:
-                unresolved.append((ids, mention, letters_of(doc.text[starts[s] : ends[e - 1]])))
+                unresolved.append((ids, mention, letters_of(doc_text(doc)[starts[s] : ends[e - 1]])))
                 continue
             if key not in by_key:
                 by_key[key] = []
@@ -112,11 +136,11 @@ class Resolver:
                 etype, label, parent = ent.type, ent.label, ent.parent
             elif key[0] == "variant":
                 etype, parent = "Model", key[2]
-                label = doc.text[mentions[0][0] : mentions[0][1]]
+                label = doc_text(doc)[mentions[0][0] : mentions[0][1]]
             else:
                 votes = new_types.get(key) or Counter({"Method": 1})
                 etype = max(sorted(votes), key=lambda t: votes[t])
-                label, parent = labels.get(key) or doc.text[mentions[0][0] : mentions[0][1]], None
+                label, parent = labels.get(key) or doc_text(doc)[mentions[0][0] : mentions[0][1]], None
             conf = max(m[4] for m in mentions)
             linked.append((key, etype, label, parent, key in introduced_keys, conf, mentions))
             for m in mentions:
@@ -134,8 +158,8 @@ class Resolver:
     def _abbrev_entity(self, doc, tv, ls, le, ss, se, kb_matches, new_types, labels, cands):
         """The entity a "Long Form (LF)" pair names; adds candidate spans for both parts."""
         texts, keys, starts, ends, spaced = tv
-        long_kb = [m for m in kb_matches if m[1] == le and m[0] >= ls and len(m[2]) == 1]
-        long_kb = [m for m in long_kb if m[0] == ls] or [m for m in long_kb if m[1] - m[0] >= 2]
+        # the long form must be exactly a KB name: "visual reinforcement learning (VRL)" is not RL
+        long_kb = [m for m in kb_matches if m[1] == le and m[0] == ls and len(m[2]) == 1]
         short_kb = [m for m in kb_matches if m[0] == ss and m[1] == se]
         short = "".join(texts[ss:se])
         if long_kb:
@@ -160,13 +184,15 @@ class Resolver:
         words = [w for w, k in zip(texts[ls:le], keys[ls:le]) if k]
         if not words:
             return None
-        long_surface = doc.text[starts[ls] : ends[le - 1]]
+        long_surface = doc_text(doc)[starts[ls] : ends[le - 1]]
         lkey = normalize_key(long_surface)
         if lkey in rules.GENERIC_KEYS or normalize_key(short) in rules.GENERIC_KEYS:
             return None
+        if rules.is_plural_class(words):
+            return None
         etype = rules.type_from_long_form(words)
-        if etype is None:
-            etype = rules.type_from_name(short)
+        if etype is None and words[-1].lower() not in rules.TASK_HEADS:
+            etype = rules.type_from_name(short) or self._kb_head_type(kb_matches, ls, le)
         if etype is None:
             return None
         if etype == "Method" and all(w.islower() for w in words) and len(words) == 1:
@@ -178,10 +204,17 @@ class Resolver:
         cands.append([ss, se, "abbrev", key, etype, 0.75, ()])
         return key
 
+    def _kb_head_type(self, kb_matches, s, e) -> str | None:
+        """Type of a phrase whose last word is a KB name: "Language augmented CLIP" -> Model."""
+        for m in kb_matches:
+            if m[1] == e and m[0] > s and len(m[2]) == 1:
+                return self.kb.entities[m[2][0]].type
+        return None
+
     def _variant_key(self, doc, tv, s, e, family_id, kb_matches):
         texts, keys, starts, ends, spaced = tv
         m_end = next(m[1] for m in kb_matches if m[0] == s)
-        suffix = doc.text[starts[m_end] : ends[e - 1]]
+        suffix = doc_text(doc)[starts[m_end] : ends[e - 1]]
         suffix_slug = slugify(suffix)
         vid = f"{family_id}-{suffix_slug}"
         parent = family_id
@@ -218,7 +251,7 @@ class Resolver:
             key = c[3]
             if key is None or key[0] == "kb" or c[2] in ("head-noun",):
                 continue
-            surface = doc.text[starts[c[0]] : ends[c[1] - 1]]
+            surface = doc_text(doc)[starts[c[0]] : ends[c[1] - 1]]
             k = normalize_key(surface)
             if k and k not in index:
                 index[k] = (key, c[4])
@@ -231,17 +264,22 @@ class Resolver:
                 exact[k] = letters
         if not index:
             return
-        prefixes = frozenset(k[:i] for k in index for i in range(1, len(k) + 1))
+        lookup, prefixes = with_plurals(index)
         existing = {(c[0], c[1]) for c in cands}
-        for s, e, k, plural in scan_keys(texts, keys, spaced, index, prefixes):
+        for s, e, k, plural in scan_keys(texts, keys, spaced, lookup, prefixes):
             if (s, e) in existing:
                 continue
             if k in exact:
-                lt = letters_of(doc.text[starts[s] : ends[e - 1]])
+                lt = letters_of(doc_text(doc)[starts[s] : ends[e - 1]])
                 if lt != exact[k] and not (plural and lt == exact[k] + "s"):
                     continue
             key, etype = index[k]
             cands.append([s, e, "repeat", key, etype, 0.8, ()])
+
+
+def _names_task_or_class(words) -> bool:
+    """"open-vocabulary semantic segmentation (OVS)", "reward models (RMs)": not entities."""
+    return bool(words) and (words[-1].lower() in rules.TASK_HEADS or rules.is_plural_class(words))
 
 
 def _select(cands):

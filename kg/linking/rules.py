@@ -18,15 +18,19 @@ from kg.linking.normalize import normalize_key
 # Text preparation: one line of text, title + ". " + abstract, with a map back to the originals.
 
 
+_RUN_RE = re.compile(r"\S+(?: \S+)*")
+
+
 def prepare_text(title: str, abstract: str) -> tuple[str, int, tuple[tuple[int, int, int], ...]]:
     """Join title and abstract into one whitespace-normalized string.
 
-    Returns (text, abstract_start, words) where words holds (text_start, field_index,
-    field_start) for every whitespace-delimited word, so offsets can be mapped back. Newlines and
-    runs of spaces stop spaCy's tokenizer cache, hence the normalization.
+    Returns (text, abstract_start, segments) where segments holds (text_start, field_index,
+    field_start) for every run of text copied verbatim (runs end at newlines, tabs and multiple
+    spaces), so offsets can be mapped back. Newlines and runs of spaces stop spaCy's tokenizer
+    cache, hence the normalization.
     """
     parts: list[str] = []
-    words: list[tuple[int, int, int]] = []
+    segments: list[tuple[int, int, int]] = []
     pos = 0
     abstract_start = 0
     for field_index, value in enumerate((title or "", abstract or "")):
@@ -37,15 +41,16 @@ def prepare_text(title: str, abstract: str) -> tuple[str, int, tuple[tuple[int, 
                 pos += len(sep)
             abstract_start = pos
         first = True
-        for m in re.finditer(r"\S+", value):
+        for m in _RUN_RE.finditer(value):
             if not first:
                 parts.append(" ")
                 pos += 1
             first = False
-            words.append((pos, field_index, m.start()))
-            parts.append(m.group())
-            pos += len(m.group())
-    return "".join(parts), abstract_start, tuple(words)
+            segments.append((pos, field_index, m.start()))
+            run = m.group()
+            parts.append(run)
+            pos += len(run)
+    return "".join(parts), abstract_start, tuple(segments)
 
 
 def map_offsets(words, starts_index, start: int, end: int) -> tuple[int, int, int]:
@@ -123,6 +128,21 @@ _HARDWARE_RE = re.compile(
 )
 
 
+HARDWARE_RE = re.compile(
+    r"(?<![\w.-])(?:[AHBVL]\d{2,3}[A-Z]?|GH200|GB200|GB300|MI\d{3}X?|RTX ?\d{4}|TPU ?v\d+[a-z]*|Gaudi ?\d)(?![\w-])"
+)
+FORMAT_TECHNIQUE_RE = re.compile(
+    r"(?<![\w-])(?:FP|BF|INT|MXFP|NVFP|MXINT)\d+ (?:training|quantization|inference|pre-?training)(?![\w-])", re.IGNORECASE
+)
+HEAD_NOUN_RE = re.compile(r"(?<= )(?:benchmarks?|datasets?|corpus|suite|leaderboard|testbed|models?)(?![\w-])")
+SIZE_TOKEN_RE = re.compile(r"(?<=[-_ ])\d+(?:\.\d+)?[BMKTbmkt](?![\w.+]|\.\d)")
+INTRO_RE = re.compile(
+    r"(?<![\w-])(?:(?:propos|introduc|present|develop|design|releas|build|built|construct|creat|curat|devis|contribut)"
+    r"(?:e|es|ed|s)?|called|named|dubbed|termed|coined|namely)(?![\w-])",
+    re.IGNORECASE,
+)
+
+
 def is_size(text: str) -> bool:
     """"7B", "1.5B", "8x7B", "340M": a parameter-count segment of a model name."""
     return bool(_SIZE_RE.match(text))
@@ -173,6 +193,9 @@ def is_name_like(text: str) -> bool:
         return False
     if re.match(r"^\d", text) and not re.search(r"[A-Z]{2}", text):
         return False  # 1.54x, 3rd, 10k
+    segs = [x for x in re.split(r"[\s_\-–/]+", text) if x]
+    if len(segs) >= 2 and all(re.match(r"^[A-Z][a-z]+$", x) for x in segs):
+        return False  # Vision-Language, Large-Scale: capitalized ordinary words
     return bool(_NAMEY_RE.search(text))
 
 
@@ -217,15 +240,24 @@ def type_from_name(name: str) -> str | None:
 
 
 def type_from_head_words(words: list[str]) -> str | None:
-    """Type of the first head noun among words (stops at a task head)."""
+    """Type of the last head noun of a noun phrase ("an LLM-based framework" -> Method)."""
+    found = None
     for w in words:
         lw = w.lower()
         if lw in TASK_HEADS:
-            return None
+            return found
         t = HEAD_TYPE.get(lw)
         if t:
-            return t
-    return None
+            found = t
+    return found
+
+
+def is_plural_class(words: list[str]) -> bool:
+    """"Reward Models", "Graph Neural Networks": a plural head names a class of things, not one."""
+    if not words:
+        return False
+    last = words[-1].lower()
+    return last.endswith("s") and (last in HEAD_TYPE or last[:-1] in HEAD_TYPE or last[:-1] in METHOD_HEADS)
 
 
 def type_from_long_form(words: list[str]) -> str | None:
@@ -247,3 +279,16 @@ INTRO_VERBS = frozenset(
     contribute contributes""".split()
 )
 NAMING_WORDS = frozenset("called named dubbed termed coined namely".split())
+
+
+_VERB_OBJECTS = frozenset(
+    "the a an its their our this these his her performance accuracy efficiency results models model it them".split()
+)
+
+
+def is_verb_use(texts: list[str], start: int, end: int) -> bool:
+    """A one-word lowercase -ing alias used as a verb: "boosting performance", "pruning the model"."""
+    if end - start != 1:
+        return False
+    w = texts[start]
+    return w.islower() and w.endswith("ing") and end < len(texts) and texts[end].lower() in _VERB_OBJECTS

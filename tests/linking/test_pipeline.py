@@ -1,0 +1,167 @@
+"""The spaCy components and link_papers on real sentences of the sample corpus, hard cases included."""
+import pytest
+
+from kg.linking import link_papers
+from kg.linking.kb import compile_kb
+from kg.linking.pipeline import LINKED, build_nlp, run_pipeline
+from kg.linking.rules import prepare_text
+from kg.records import Paper
+
+GENERIC = {"training", "model", "models", "framework", "large language models", "llms", "llm", "method", "approach"}
+
+
+@pytest.fixture(scope="session")
+def linked_corpus(sample_papers, kb):
+    return list(link_papers(sample_papers, kb=kb))
+
+
+def _entities(kb, paper):
+    (pe,) = link_papers([paper], kb=kb)
+    return {le.entity.id: le for le in pe.entities}
+
+
+def _by_text(entities, text):
+    hits = [le for le in entities.values() if any(m.text == text for m in le.mentions)]
+    assert len(hits) == 1, f"{text!r} -> {[le.entity.id for le in hits]}"
+    return hits[0]
+
+
+def test_pipeline_has_our_registered_components(nlp):
+    assert nlp.pipe_names == ["sentences", "abbreviations", "kb_matcher", "name_rules", "resolver"]
+    assert nlp.tokenizer.max_cache_size >= 1_000_000
+
+
+def test_pipeline_writes_typed_spans(nlp, find_paper):
+    paper = find_paper("This paper introduces COAT")
+    text, abstract_start, _ = prepare_text(paper.title, paper.abstract)
+    doc = run_pipeline(nlp, text, abstract_start)
+    spans = doc.spans["kg.entities"]
+    assert any(s.text == "COAT" and s.label_ == "Method" for s in spans)
+    assert doc.user_data[LINKED][0]
+
+
+def test_introduced_name_from_title_and_we_propose(kb, find_paper):
+    ents = _entities(kb, find_paper("This paper introduces COAT"))
+    coat = _by_text(ents, "COAT")
+    assert coat.introduced and coat.entity.type == "Method" and not coat.entity.known
+
+
+def test_number_formats_are_not_hardware_but_fp8_training_is_a_method(kb, find_paper):
+    ents = _entities(kb, find_paper("This paper introduces COAT"))
+    assert _by_text(ents, "FP8 training").entity.type == "Method"
+    for le in ents.values():
+        assert not (le.entity.type == "Hardware" and any(m.text in ("FP8", "BF16") for m in le.mentions))
+
+
+def test_abbreviation_links_short_form_to_long_form(kb, find_paper):
+    ents = _entities(kb, find_paper("Direct Preference Optimization (DPO)"))
+    dpo = _by_text(ents, "DPO")
+    assert any(m.text == "Direct Preference Optimization" for m in dpo.mentions)
+
+
+def test_abbreviation_of_unknown_term_makes_one_entity(kb, find_paper):
+    ents = _entities(kb, find_paper("Tensor Parallelism (TP)"))
+    tp = _by_text(ents, "TP")
+    assert {m.text for m in tp.mentions} >= {"Tensor Parallelism", "TP"} and tp.entity.type == "Method"
+    assert _by_text(ents, "T3").introduced
+
+
+def test_stylized_alias_does_not_match_common_word(kb, find_paper):
+    ents = _entities(kb, find_paper("multiple-choice"))
+    assert not any(m.text.lower() == "multiple" for le in ents.values() for m in le.mentions)
+
+
+@pytest.mark.parametrize("phrase", ["supervised fine-tuning", "knowledge distillation"])
+def test_lowercase_method_names_are_found(kb, find_paper, phrase):
+    ents = _entities(kb, find_paper(phrase))
+    assert _by_text(ents, phrase).entity.type == "Method"
+
+
+@pytest.mark.parametrize(
+    "surface, family",
+    [("Qwen3-1.7B-Base", "qwen3"), ("Canary-1B", "canary"), ("Llama-3.1-8B-Instruct", "llama-3.1")],
+)
+def test_model_sizes_and_variants_link_to_their_family(kb, find_paper, surface, family):
+    ents = _entities(kb, find_paper(surface))
+    le = _by_text(ents, surface)
+    assert le.entity.type == "Model"
+    chain, parent = [], le.entity.parent
+    while parent:
+        chain.append(parent)
+        parent = kb.entities[parent].parent if parent in kb.entities else parent.rsplit("-", 1)[0] if "-" in parent else None
+    assert family in chain or le.entity.id.startswith(family)
+
+
+@pytest.mark.parametrize("phrase", ["H100", "A100", "RTX 4090"])
+def test_hardware_names(kb, find_paper, phrase):
+    ents = _entities(kb, find_paper(phrase + " GPU"))
+    assert _by_text(ents, phrase).entity.type == "Hardware"
+
+
+def test_generic_words_are_never_entities(linked_corpus):
+    for pe in linked_corpus:
+        for le in pe.entities:
+            assert not any(m.text.lower() in GENERIC for m in le.mentions), (pe.paper.id, le.entity.id)
+
+
+def test_mention_offsets_point_into_the_original_field(linked_corpus):
+    n = 0
+    for pe in linked_corpus:
+        for le in pe.entities:
+            for m in le.mentions:
+                field = pe.paper.title if m.field == "title" else pe.paper.abstract
+                assert field[m.start : m.end] == m.text
+                assert " ".join(m.text.split()) in m.sentence
+                assert 0 < m.confidence <= 1
+                n += 1
+    assert n > 1000
+
+
+def test_link_papers_is_deterministic_and_in_input_order(sample_papers, linked_corpus, kb):
+    again = list(link_papers(sample_papers, kb=kb))
+    assert [pe.paper.id for pe in again] == [p.id for p in sample_papers]
+    assert again == linked_corpus
+
+
+def test_adding_papers_keeps_entity_ids(sample_papers, linked_corpus, kb):
+    half = list(link_papers(sample_papers[:150], kb=kb))
+    for small, full in zip(half, linked_corpus):
+        assert {le.entity.id for le in small.entities} <= {le.entity.id for le in full.entities}
+
+
+def test_discovered_names_are_one_node_across_papers(linked_corpus):
+    by_id = {}
+    for pe in linked_corpus:
+        for le in pe.entities:
+            by_id.setdefault(le.entity.id, set()).add((le.entity.type, le.entity.label))
+    assert all(len(v) == 1 for v in by_id.values())
+
+
+def test_ambiguous_short_form_is_resolved_by_context_or_dropped(tmp_path):
+    (tmp_path / "methods.yaml").write_text(
+        "- {id: sharpness-aware-minimization, label: Sharpness-Aware Minimization, aliases: [SAM]}\n", encoding="utf-8"
+    )
+    (tmp_path / "models.yaml").write_text(
+        "- {id: segment-anything-model, label: Segment Anything Model, aliases: [SAM]}\n", encoding="utf-8"
+    )
+    kb = compile_kb(tmp_path)
+    papers = [
+        Paper(id="a", title="On flat minima", abstract="We train with SAM and report accuracy."),
+        Paper(id="b", title="Flat minima", abstract="We use Sharpness-Aware Minimization (SAM). SAM helps."),
+        Paper(id="c", title="Masks", abstract="We prompt the Segment Anything Model with boxes. SAM is fast."),
+    ]
+    got = {pe.paper.id: {le.entity.id for le in pe.entities} for pe in link_papers(papers, kb=kb)}
+    assert got["a"] == set()  # the corpus uses both senses: never guessed
+    assert got["b"] == {"sharpness-aware-minimization"}
+    assert got["c"] == {"segment-anything-model"}
+    # with one sense defined in the corpus, a bare use elsewhere takes it
+    got = {pe.paper.id: {le.entity.id for le in pe.entities} for pe in link_papers(papers[:2], kb=kb)}
+    assert got["a"] == {"sharpness-aware-minimization"}
+
+
+def test_build_nlp_on_custom_kb(tmp_path):
+    (tmp_path / "hardware.yaml").write_text("- {id: h100, label: NVIDIA H100, aliases: [H100]}\n", encoding="utf-8")
+    nlp = build_nlp(compile_kb(tmp_path))
+    text, a, _ = prepare_text("Fast kernels", "We train on 8 H100 GPUs.")
+    doc = run_pipeline(nlp, text, a)
+    assert [(s.text, s.label_) for s in doc.spans["kg.entities"]] == [("H100", "Hardware")]

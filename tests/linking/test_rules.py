@@ -1,0 +1,92 @@
+"""Pure rule functions: text preparation, abbreviations, name shapes, typing."""
+import pytest
+
+from kg.linking import rules
+from kg.linking.rules import find_abbreviation, map_offsets, prepare_text
+
+
+def test_prepare_text_normalizes_whitespace_and_maps_offsets_back():
+    title, abstract = "COAT:  Compressing\nOptimizer states", "FP8 training has\n\nemerged as  a method."
+    text, abstract_start, segments = prepare_text(title, abstract)
+    assert text == "COAT: Compressing Optimizer states. FP8 training has emerged as a method."
+    starts = [s[0] for s in segments]
+    for field_index, original in enumerate((title, abstract)):
+        for word in original.split():
+            pos = text.index(word, abstract_start if field_index else 0)
+            got_field, start, end = map_offsets(segments, starts, pos, pos + len(word))
+            assert got_field == field_index and original[start:end] == word
+
+
+@pytest.mark.parametrize(
+    "sentence, short, long_form",
+    [
+        ("hold training stability Direct Preference Optimization", "DPO", "Direct Preference Optimization"),
+        ("techniques such as Tensor Parallelism", "TP", "Tensor Parallelism"),
+        ("the sample-efficient visual reinforcement learning", "VRL", "visual reinforcement learning"),
+        ("This paper introduces Compressing Optimizer States and Activations for FP8 Training", "COAT",
+         "Compressing Optimizer States and Activations for FP8 Training"),
+    ],
+)
+def test_find_abbreviation_finds_long_form(sentence, short, long_form):
+    words = sentence.split()
+    start = find_abbreviation(words, short)
+    assert start is not None and " ".join(words[start:]) == long_form
+
+
+def test_find_abbreviation_rejects_unrelated_words():
+    assert find_abbreviation("based on the results of".split(), "DPO") is None
+
+
+@pytest.mark.parametrize("text", ["FP8", "BF16", "INT4", "MXFP4", "fp16"])
+def test_number_formats_are_not_hardware(text):
+    assert rules.is_number_format(text)
+    assert not rules.is_hardware_shape(text)
+
+
+@pytest.mark.parametrize("text", ["H100", "A100", "MI300X", "TPUv4", "GB200"])
+def test_hardware_shapes(text):
+    assert rules.is_hardware_shape(text)
+
+
+@pytest.mark.parametrize("text", ["COAT", "LaCLIP", "T3", "FreePRM", "Qwen2.5-VL"])
+def test_is_name_like_coined_names(text):
+    assert rules.is_name_like(text)
+
+
+@pytest.mark.parametrize("text", ["LLMs", "Vision-Language", "1.54x", "FP8", "training", "Transformer"])
+def test_is_name_like_rejects_generic_words(text):
+    assert not rules.is_name_like(text)
+
+
+@pytest.mark.parametrize(
+    "name, etype",
+    [("Canary-1B", "Model"), ("TDDBench", "Dataset"), ("MedLFQA", "Dataset"), ("PUMGPT", "Model"), ("COAT", None)],
+)
+def test_type_from_name(name, etype):
+    assert rules.type_from_name(name) == etype
+
+
+@pytest.mark.parametrize(
+    "words, etype",
+    [
+        ("an LLM-agent-based framework".split(), "Method"),
+        ("a large vision-language model".split(), "Model"),
+        ("A Benchmark".split(), "Dataset"),
+    ],
+)
+def test_type_from_head_words_uses_last_head(words, etype):
+    assert rules.type_from_head_words(words) == etype
+
+
+@pytest.mark.parametrize(
+    "words, expected",
+    [(["Process", "Reward", "Models"], True), (["Large", "Multimodal", "Models"], True), (["Tensor", "Parallelism"], False)],
+)
+def test_is_plural_class(words, expected):
+    assert rules.is_plural_class(words) is expected
+
+
+def test_is_verb_use_gerund_before_object():
+    texts = "mechanisms in boosting performance".split()
+    assert rules.is_verb_use(texts, 2, 3)
+    assert not rules.is_verb_use("gradient boosting .".split(), 1, 2)
