@@ -127,3 +127,35 @@ def shared_schema(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent (../shared not available)")
     return path
+
+
+@pytest.fixture(scope="session")
+def sample_graph() -> nx.MultiDiGraph:
+    """The real graph of the bundled sample corpus, built once per session (as `kg build` does)."""
+    from kg.assembly import build_graph
+    from kg.linking import link_papers, load_kb
+
+    kb = load_kb()
+    return build_graph(link_papers(read_papers(), kb=kb), kb=kb)
+
+
+@pytest.fixture(scope="session")
+def sample_exports(sample_graph, tmp_path_factory) -> dict[str, Path]:
+    """Every format of the sample graph, written once with write_all: format name -> path."""
+    from kg.exporters import EXPORTERS, write_all
+
+    directory = tmp_path_factory.mktemp("sample-exports")
+    paths = write_all(sample_graph, directory)
+    return dict(zip(EXPORTERS, paths))
+
+
+def run_shacl(data_graph):
+    """(conforms, report text) of pyshacl over ontology/shapes.ttl."""
+    import pyshacl
+    from rdflib import Graph
+
+    from kg.paths import ONTOLOGY_DIR
+
+    shapes = Graph().parse(ONTOLOGY_DIR / "shapes.ttl", format="turtle")
+    conforms, _, text = pyshacl.validate(data_graph, shacl_graph=shapes, inference="none", advanced=True)
+    return conforms, text
