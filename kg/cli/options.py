@@ -68,6 +68,7 @@ class PaperStream:
         click.echo(f"warning: {err}", err=True)
 
     def __iter__(self) -> Iterator[Paper]:
+        self.stats = ReadStats()  # counts of the latest pass over the inputs
         yield from read_papers(self.inputs or None, input_format=self.input_format,
                                on_problem=self._on_problem, stats=self.stats)
         if self.stats.papers == 0:

@@ -34,8 +34,8 @@ _TEXT_STYLE = re.compile(
     r"\\(?:text(?:it|bf|tt|rm|sc|sf|up|normal)|emph|underline|mbox|url)\s*\{([^{}]*)\}")
 _ESCAPED = re.compile(r"\\([%&$#_{}])")
 _BACKSLASH_URL = re.compile(r"\\(?=https?://)")
-_QUOTES = re.compile(r"``(.*?)''")
-_CONTROL = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0x200B, 0xFEFF])
+_QUOTES = re.compile(r"``(.*?)''", re.S)
+_CONTROL = dict.fromkeys([*range(0x00, 0x09), *range(0x0E, 0x1C), 0x7F, 0x200B, 0xFEFF])  # not spaces
 _NON_ALNUM = re.compile(r"[\W_]+")
 
 
@@ -69,14 +69,16 @@ def unlatex(text: str) -> str:
 
 def clean_text(text: str) -> str:
     """Display form: NFC, LaTeX escapes resolved, control characters dropped, whitespace collapsed."""
-    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
-    text = unlatex(text)
-    if text.isprintable():  # fast path: no newline, tab, control or exotic space to handle
-        if "  " not in text and text[:1] != " " and text[-1:] != " ":
-            return text
-        return " ".join(text.split())
-    return " ".join(text.translate(_CONTROL).split())
+    printable = text.isprintable()  # fast path: no newline, tab, control or exotic space
+    if not printable:
+        text = text.translate(_CONTROL)
+    for _ in range(2):  # NFC before and after resolving escapes: each can enable the other
+        if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        text = unlatex(text)
+    if printable and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
 
 
 def title_key(title: str) -> str:

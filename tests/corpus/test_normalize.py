@@ -3,6 +3,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.corpus import clean_text, find_links, parse_arxiv_id, parse_date, title_id, title_key
 from kg.records import Link
@@ -106,3 +108,15 @@ def test_find_links_kinds_and_trailing_punctuation():
 def test_find_links_each_url_once():
     assert find_links("see https://github.com/a/b and https://github.com/a/b.") == (
         Link("https://github.com/a/b", "code"),)
+
+
+_TRICKY = st.sampled_from(list('\\"\'`^~=.{}uvHckrAaUeiosl%&$#_ \n\t') + [
+    "\\textit{", "\\eg", "``", "''", "https://x.io/a", "\u0301", "é", "\u200b", "\x00", "\u00a0"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_TRICKY, max_size=30).map("".join))
+def test_clean_text_is_idempotent(text):
+    once = clean_text(text)
+    assert clean_text(once) == once
+    assert title_key(once) == title_key(text)
