@@ -5,11 +5,13 @@ Both signals are cosine similarities of sparse row vectors: a paper's entities w
 parent chain weighs ANCESTOR_WEIGHT), and the TF-IDF vector of its title and abstract. The score
 is ENTITY_WEIGHT * entity cosine + (1 - ENTITY_WEIGHT) * text cosine.
 
-Scale: the similarity products are computed in row blocks (memory bounded by the block) and
-columns held by more than max(HUB_MIN_DF, HUB_FRACTION * papers) papers are left out of the
-products, because hub entities and common words make the product quadratic. Rows are normalized
-*before* pruning, so a pruned score is a lower bound of the exact cosine; below HUB_MIN_DF
-papers per column nothing is pruned and scores are exact (the sample corpus is exact).
+Scale: the similarity products are computed in row blocks sized so a block's output stays
+bounded (BLOCK_CELLS), and the top k per row are found without sorting whole rows. Up to
+EXACT_MAX_PAPERS papers the scores are exact (the sample corpus is). Above, hub pruning makes
+the cost near-linear, because hub entities and common words make the products quadratic:
+columns held by more than max(HUB_MIN_DF, HUB_FRACTION * papers) papers are left out, and only
+each paper's TEXT_TERMS heaviest terms enter the text product. Rows are normalized *before*
+pruning, so a pruned score is a lower bound of the exact cosine.
 
 Ties are broken by paper id, scores are rounded to 6 decimals first, so the ranking is
 deterministic; a paper is never related to itself.
@@ -28,9 +30,12 @@ from sklearn.preprocessing import normalize
 
 ENTITY_WEIGHT = 0.6
 ANCESTOR_WEIGHT = 0.5
-HUB_MIN_DF = 500
+EXACT_MAX_PAPERS = 5_000
+HUB_MIN_DF = 50
 HUB_FRACTION = 0.001
+TEXT_TERMS = 32
 BLOCK_ROWS = 2048
+BLOCK_CELLS = 4_000_000
 SHARED_KEPT = 10
 DECIMALS = 6
 
@@ -49,7 +54,47 @@ class RelatedPaper:
 
 def hub_threshold(n_papers: int, *, min_df: int = HUB_MIN_DF, fraction: float = HUB_FRACTION) -> int:
     """Columns held by more papers than this are left out of the similarity products."""
+    if n_papers <= EXACT_MAX_PAPERS:
+        return n_papers
     return max(min_df, math.ceil(fraction * n_papers))
+
+
+def row_threshold(indptr: np.ndarray, data: np.ndarray, k: int) -> np.ndarray:
+    """Per row, a value with at least min(k, row length) of the row's entries >= it.
+
+    k passes of a vectorized row maximum (ties removed together), instead of sorting rows.
+    """
+    n_rows = len(indptr) - 1
+    lengths = np.diff(indptr)
+    row_of = np.repeat(np.arange(n_rows), lengths)
+    threshold = np.full(n_rows, -np.inf)
+    nonempty = lengths > 0
+    if not nonempty.any():
+        return threshold
+    starts = indptr[:-1][nonempty]
+    work = data.astype(np.float64, copy=True)
+    count = np.zeros(n_rows, dtype=np.int64)
+    for _ in range(k):
+        best = np.full(n_rows, -np.inf)
+        best[nonempty] = np.maximum.reduceat(work, starts)
+        update = (count < k) & np.isfinite(best)
+        if not update.any():
+            break
+        threshold[update] = best[update]
+        hit = (work == best[row_of]) & update[row_of]
+        count += np.bincount(row_of[hit], minlength=n_rows)
+        work[hit] = -np.inf
+    return threshold
+
+
+def keep_top_terms(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
+    """Each row's k largest entries (ties kept), the rest dropped."""
+    threshold = row_threshold(matrix.indptr, matrix.data, k)
+    row_of = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    pruned = matrix.copy()
+    pruned.data[pruned.data < threshold[row_of]] = 0
+    pruned.eliminate_zeros()
+    return pruned
 
 
 def entity_matrix(entity_weights: Sequence[Mapping[str, float]]) -> tuple[sp.csr_matrix, list[str]]:
@@ -93,11 +138,14 @@ def _prune(matrix: sp.csr_matrix, threshold: int) -> sp.csr_matrix:
 
 
 def _top_k_block(combined: sp.csr_matrix, first_row: int, top_k: int, id_rank: np.ndarray):
-    """(row, col) pairs of the top_k columns per row, best first, self excluded."""
-    coo = combined.tocoo()
+    """(row, col, score, position) of the top_k columns per row, best first, self excluded."""
+    coo = combined.tocoo()  # from CSR: ordered by row
     rows, cols, vals = coo.row, coo.col, np.round(coo.data, DECIMALS)
-    not_self = (rows + first_row != cols) & (vals > 0)
-    rows, cols, vals = rows[not_self], cols[not_self], vals[not_self]
+    keep = (rows + first_row != cols) & (vals > 0)
+    rows, cols, vals = rows[keep], cols[keep], vals[keep]
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=combined.shape[0]))))
+    keep = vals >= row_threshold(indptr, vals, top_k)[rows]
+    rows, cols, vals = rows[keep], cols[keep], vals[keep]
     order = np.lexsort((id_rank[cols], -vals, rows))
     rows, cols, vals = rows[order], cols[order], vals[order]
     starts = np.searchsorted(rows, np.arange(combined.shape[0]), side="left")
@@ -132,9 +180,12 @@ def find_related(
     text = text_matrix(texts)
     ent_p = _prune(entities, threshold)
     txt_p = _prune(text, threshold)
+    if threshold < n:
+        txt_p = keep_top_terms(txt_p, TEXT_TERMS)
     ent_t, txt_t = ent_p.T.tocsr(), txt_p.T.tocsr()
     id_rank = np.empty(n, dtype=np.int64)
     id_rank[np.argsort(np.asarray(paper_ids, dtype=object), kind="stable")] = np.arange(n)
+    block_rows = max(16, min(block_rows, BLOCK_CELLS // n))
     for first in range(0, n, block_rows):
         last = min(n, first + block_rows)
         ent_s = (ent_p[first:last] @ ent_t).tocsr()
@@ -145,24 +196,26 @@ def find_related(
             continue
         ent_vals = np.asarray(ent_s[rows, cols]).ravel()
         txt_vals = np.asarray(txt_s[rows, cols]).ravel()
+        shared = _shared(entities, columns, rows + first, cols)
         per_row: dict[int, list[RelatedPaper]] = {}
-        for r, c, score, pos, ev, tv in zip(rows.tolist(), cols.tolist(), scores.tolist(),
-                                            positions.tolist(), ent_vals.tolist(), txt_vals.tolist()):
-            i = first + r
-            per_row.setdefault(i, []).append(RelatedPaper(
+        for pair, (r, c, score, pos, ev, tv) in enumerate(zip(
+                rows.tolist(), cols.tolist(), scores.tolist(), positions.tolist(), ent_vals.tolist(), txt_vals.tolist())):
+            per_row.setdefault(first + r, []).append(RelatedPaper(
                 target=c, rank=pos + 1, score=score, entity_score=round(ev, DECIMALS),
-                text_score=round(tv, DECIMALS), shared=_shared(entities, columns, i, c),
+                text_score=round(tv, DECIMALS), shared=shared[pair],
             ))
         for i, related in per_row.items():
             result[i] = tuple(related)
     return result
 
 
-def _shared(entities: sp.csr_matrix, columns: list[str], a: int, b: int) -> tuple[str, ...]:
-    """Entity ids both papers have, the ones that contribute most to the entity score first."""
-    sa = slice(entities.indptr[a], entities.indptr[a + 1])
-    sb = slice(entities.indptr[b], entities.indptr[b + 1])
-    wa = dict(zip(entities.indices[sa].tolist(), entities.data[sa].tolist()))
-    both = [(wa[j] * w, columns[j]) for j, w in zip(entities.indices[sb].tolist(), entities.data[sb].tolist()) if j in wa]
-    both.sort(key=lambda item: (-round(item[0], DECIMALS), item[1]))
-    return tuple(e for _, e in both[:SHARED_KEPT])
+def _shared(entities: sp.csr_matrix, columns: list[str], a: np.ndarray, b: np.ndarray) -> list[tuple[str, ...]]:
+    """Per pair (a[i], b[i]): entity ids both papers have, largest contribution first, then id."""
+    product = entities[a].multiply(entities[b]).tocsr()
+    product.eliminate_zeros()
+    coo = product.tocoo()
+    order = np.lexsort((coo.col, -np.round(coo.data, DECIMALS), coo.row))
+    rows, cols = coo.row[order], coo.col[order]
+    bounds = np.searchsorted(rows, np.arange(len(a) + 1), side="left").tolist()
+    names = [columns[j] for j in cols.tolist()]
+    return [tuple(names[bounds[i]:min(bounds[i + 1], bounds[i] + SHARED_KEPT)]) for i in range(len(a))]

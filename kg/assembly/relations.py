@@ -238,14 +238,17 @@ def locate_mention(sentence: str, text: str, start: int, field_text: str | None 
     sentence around that offset, the result is exact. Otherwise the first occurrence of the
     mention text in the sentence (case-insensitive) is used; None when it is not there.
     """
-    if field_text is not None and sentence:
-        # rfind's end bound applies to the whole sentence: candidates start at or before `start`.
-        pos = field_text.rfind(sentence, 0, start + len(sentence))
+    # The linker may end a title sentence with a period the title does not have.
+    for probe in (sentence, sentence.rstrip(". ")) if field_text is not None else ():
+        if not probe:
+            continue
+        # rfind's end bound applies to the whole probe: candidates start at or before `start`.
+        pos = field_text.rfind(probe, 0, start + len(probe))
         while pos >= 0:
             rel = start - pos
-            if rel + len(text) <= len(sentence) and sentence[rel:rel + len(text)] == text:
+            if rel + len(text) <= len(probe) and sentence[rel:rel + len(text)] == text:
                 return rel, rel + len(text)
-            pos = field_text.rfind(sentence, 0, pos + len(sentence) - 1)
+            pos = field_text.rfind(probe, 0, pos + len(probe) - 1)
     rel = sentence.find(text)
     if rel < 0:
         rel = sentence.lower().find(text.lower())

@@ -5,7 +5,7 @@ Every node has ``kind``: "Paper" or one of ENTITY_TYPES.
 
 Paper node attributes: id, title, abstract, date (ISO str or None), upvotes (int or None),
 author_count (int or None), authors (tuple of str), links (tuple of (url, kind)),
-sources (tuple of "path:line" str).
+sources (tuple of "path:line" str), categories (tuple of str, often empty).
 
 Entity node attributes: id, label, aliases (tuple of str), family (entity id of the parent or None),
 description (str or None), external_ids (tuple of (scheme, value)), known (bool: from the
@@ -15,12 +15,16 @@ Edges are keyed by relation name (EDGE_TYPES), so (u, v, relation) is unique. At
 - paper -> entity relations (MENTIONS, INTRODUCES and the typed ones): confidence (float),
   evidence (the sentence that supports it), field, start, end (offsets of the first supporting
   mention in that field); MENTIONS also has mention_count (int) and mentions (tuple of
-  kg.records.Mention).
+  kg.records.Mention); the typed ones (USES ... OUTPERFORMS) also have cue (str: the words
+  that decided the relation, e.g. "evaluated", "compared to"). evidence/field/start/end are
+  None only when the linker gave no mention.
 - VARIANT_OF (entity -> entity): no attributes.
 - BUILDS_ON (paper -> paper): via (tuple of entity ids the later paper uses and the earlier
   introduces).
 - RELATED_TO (paper -> paper): score, entity_score, text_score (floats), rank (1-based),
   shared (tuple of entity ids, the ones that weigh most first), reason (a short sentence).
+
+Graph attributes (graph.graph): top_k (int: RELATED_TO edges kept per paper).
 """
 from __future__ import annotations
 

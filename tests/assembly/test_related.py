@@ -2,7 +2,9 @@
 import numpy as np
 import pytest
 
-from kg.assembly.related import entity_matrix, find_related, hub_threshold
+from kg.assembly.related import (
+    EXACT_MAX_PAPERS, entity_matrix, find_related, hub_threshold, keep_top_terms, row_threshold,
+)
 from kg.corpus import read_papers
 
 
@@ -67,9 +69,20 @@ def test_find_related_hub_pruning_gives_lower_bounds(sample):
         assert all(item.score <= best_exact + 1e-6 for item in pr)
 
 
-def test_hub_threshold_grows_with_corpus():
-    assert hub_threshold(459) == hub_threshold(1000) == 500
+def test_hub_threshold_exact_for_small_corpora_then_grows():
+    assert hub_threshold(459) == 459 and hub_threshold(EXACT_MAX_PAPERS) == EXACT_MAX_PAPERS  # nothing pruned
+    assert hub_threshold(100_000) == 100
     assert hub_threshold(10_000_000) == 10_000
+
+
+def test_row_threshold_and_keep_top_terms():
+    import scipy.sparse as sp
+
+    matrix = sp.csr_matrix(np.array([[0.1, 0.5, 0.5, 0.2], [0.0, 0.0, 0.0, 0.0], [0.3, 0.0, 0.0, 0.0]]))
+    assert row_threshold(matrix.indptr, matrix.data, 2).tolist() == [0.5, -np.inf, 0.3]
+    assert row_threshold(matrix.indptr, matrix.data, 3).tolist() == [0.2, -np.inf, 0.3]
+    kept = keep_top_terms(matrix, 1).toarray()
+    assert kept.tolist() == [[0.0, 0.5, 0.5, 0.0], [0.0] * 4, [0.3, 0.0, 0.0, 0.0]]  # ties kept
 
 
 def test_find_related_small_inputs():

@@ -99,3 +99,9 @@ def test_locate_mention_uses_field_offsets_for_repeated_text():
 def test_locate_mention_falls_back_to_first_occurrence():
     assert locate_mention(TULU, "llama 3.1", 0) == _span(TULU, "Llama 3.1")
     assert locate_mention(TULU, "Gemini", 0) is None
+
+
+def test_locate_mention_title_sentence_with_added_period():
+    title = "COAT: Compressing Optimizer states and Activation for Memory-Efficient FP8 Training"
+    start = title.index("FP8 Training")
+    assert locate_mention(title + ".", "FP8 Training", start, title) == (start, start + len("FP8 Training"))
