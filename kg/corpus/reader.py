@@ -94,6 +94,9 @@ def _read_file(item: _InputFile, input_format: str | None, on_problem: OnProblem
     if not head.strip():
         on_problem(InputError("empty file", item.display))
         return
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        on_problem(InputError("UTF-16 text is not supported, skipped; convert it to UTF-8", item.display))
+        return
     if is_binary(head):
         on_problem(InputError("binary file, not text; skipped", item.display))
         return

@@ -43,6 +43,13 @@ def test_read_papers_binary_file(tmp_path, problems):
     assert [(e.path, e.reason) for e in problems] == [(binary.as_posix(), "binary file, not text; skipped")]
 
 
+def test_read_papers_utf16_file_gets_a_precise_message(tmp_path, problems):
+    path = tmp_path / "utf16.txt"
+    path.write_bytes(SAMPLE_FILE.read_text(encoding="utf-8").encode("utf-16"))
+    assert list(read_papers(path, on_problem=problems.append)) == []
+    assert [e.reason for e in problems] == ["UTF-16 text is not supported, skipped; convert it to UTF-8"]
+
+
 def test_read_papers_non_utf8_text_names_line_and_keeps_records(tmp_path, problems):
     text = SAMPLE_FILE.read_bytes().replace(b"Dice Loss for Data-imbalanced", b"Dice Loss f\xf6r Data-imbalanced")
     path = tmp_path / "latin1.txt"
