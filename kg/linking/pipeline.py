@@ -113,6 +113,10 @@ def _compound_around(texts, keys, spaced, k: int) -> tuple[int, int]:
     e = k + 1
     n = len(texts)
     while e < n and not spaced[e - 1] and (keys[e] or texts[e] in JOINERS):
+        if texts[e] in JOINERS and e + 1 < n and texts[e + 1].lower() in rules.NAME_END_MODIFIERS:
+            break
+        if texts[e] in ("'s", "’s", "'"):
+            break
         e += 1
     while e - 1 > k and not keys[e - 1]:
         e -= 1
@@ -324,12 +328,26 @@ class KBMatcher:
             cands = self._filter(self.index[key], text[starts[start] : ends[end - 1]], plural)
             if cands and rules.is_verb_use(texts, start, end):
                 cands = ()
+            if cands and end - start >= 2 and keys[start] in rules.ORG_KEYS:
+                start = self._without_vendor(keys, start, end, cands)
             if cands:
                 reach = end
                 conf = 0.9 if len(cands) == 1 else 0.5
                 matches.append((start, end, cands, conf))
         doc.user_data[KB_MATCHES] = matches
         return doc
+
+    def _without_vendor(self, keys, start, end, cands) -> int:
+        """"OpenAI o1-preview" -> "o1-preview": the organization is not part of the mention,
+        when the rest is itself a name of the same entity."""
+        rest = "".join(keys[start + 1 : end])
+        hit = self.lookup.get(rest)
+        if hit is not None and set(cands) <= {eid for eid, _e, _s in self.index[hit[0]]}:
+            k = start + 1
+            while k < end and not keys[k]:
+                k += 1
+            return k
+        return start
 
     @staticmethod
     def _filter(entries, surface: str, plural: bool) -> tuple[str, ...]:
@@ -423,12 +441,99 @@ class NameRules:
             if any(covered[k] is not None for k in range(s, e)):
                 continue
             name = text[starts[s] : ends[e - 1]]
+            if rules.is_short_acronym(name):
+                continue  # "NMT models", "VLA models", "CT dataset": a class or a field, not a name
             if rules.is_name_like(name) and not rules.is_hardware_shape(name) and not rules.is_number_format(name):
                 found.append((s, e, rules.HEAD_TYPE[m.group().lower()], "head-noun", 0.7, False, None, None))
         self._title_prefix(doc, tv, title_end, covered, kb_matches, found)
         self._proposed(doc, tv, covered, kb_matches, found)
+        self._list_members(doc, tv, covered, kb_matches, found)
         doc.user_data[FOUND] = found
         return doc
+
+    def _list_members(self, doc, tv, covered, kb_matches, found):
+        """"Whisper, Seamless, OWSM, and Canary-1B": unknown names listed with typed ones share their type.
+
+        Only coined-looking names join (or any capitalized name when two listed items agree on
+        the type); the list must be plain (commas, "and", "or", parenthesised figures).
+        """
+        texts, keys, starts, ends, spaced = tv
+        n = len(texts)
+        typed: dict[tuple[int, int], str] = {}
+        for s, e, ids, conf in kb_matches:
+            if len(ids) == 1:
+                typed[(s, e)] = self.kb.entities[ids[0]].type
+        for f in found:
+            if f[2] in ("Model", "Dataset", "Method", "Hardware") and f[3] in ("variant", "size-shape", "hardware-shape"):
+                typed[(f[0], f[1])] = f[2]
+        if len(typed) < 1:
+            return
+        taken = {k for f in found for k in range(f[0], f[1])}
+        for _round in range(3):
+            added = False
+            for (s, e), etype in list(typed.items()):
+                for cand in (self._right_item(texts, keys, spaced, e), self._left_item(texts, keys, spaced, s)):
+                    if cand is None or cand in typed:
+                        continue
+                    cs, ce = cand
+                    if any(covered[k] is not None or k in taken for k in range(cs, ce)):
+                        continue
+                    name = doc_text(doc)[starts[cs] : ends[ce - 1]]
+                    if not name[:1].isupper() or normalize_key(name) in rules.GENERIC_KEYS or rules.is_number_format(name):
+                        continue
+                    if (cs == 0 or texts[cs - 1] in SENT_END) and not rules.is_name_like(name):
+                        continue  # "Moreover, ...": a capital at a sentence start proves nothing
+                    neighbours = sum(1 for c in (self._right_item(texts, keys, spaced, ce), self._left_item(texts, keys, spaced, cs))
+                                     if c is not None and typed.get(c) == etype)
+                    if not (rules.is_name_like(name) or neighbours >= 2 or len(_list_types(typed, etype)) >= 2 and neighbours):
+                        continue
+                    typed[cand] = etype
+                    taken.update(range(cs, ce))
+                    found.append((cs, ce, etype, "list", 0.6, False, None, None))
+                    added = True
+            if not added:
+                break
+
+    @staticmethod
+    def _right_item(texts, keys, spaced, e):
+        n = len(texts)
+        j = e
+        if j < n and texts[j] == "(":  # "Llama-2 (7B)" / "EurusPRM (31.3%)"
+            k = j + 1
+            while k < n and k - j < 8 and texts[k] != ")":
+                k += 1
+            if k >= n or texts[k] != ")":
+                return None
+            j = k + 1
+        sep = j
+        if j < n and texts[j] == ",":
+            j += 1
+        if j < n and texts[j].lower() in ("and", "or"):
+            j += 1
+        if j == sep or j >= n or not keys[j]:
+            return None
+        return _compound_around(texts, keys, spaced, j) if texts[j][:1].isalnum() else None
+
+    @staticmethod
+    def _left_item(texts, keys, spaced, s):
+        j = s - 1
+        if j >= 0 and texts[j].lower() in ("and", "or"):
+            j -= 1
+        if j >= 0 and texts[j] == ",":
+            j -= 1
+        if j == s - 1 or j < 0:
+            return None
+        if texts[j] == ")":
+            k = j - 1
+            while k >= 0 and j - k < 8 and texts[k] != "(":
+                k -= 1
+            if k < 1 or texts[k] != "(":
+                return None
+            j = k - 1
+        if not keys[j] or not texts[j][:1].isalnum():
+            return None
+        cs, ce = _compound_around(texts, keys, spaced, j)
+        return (cs, ce) if ce == j + 1 else None
 
     @staticmethod
     def _near_hw_word(texts, s, e) -> bool:
@@ -475,8 +580,8 @@ class NameRules:
         if not colon:
             return
         words = [w for w in doc_text(doc)[starts[0] : ends[colon - 1]].split()]
-        if len(words) > 3:
-            return
+        if len(words) > 3 or (len(words) >= 2 and words[-1].lower() in ("report", "card")):
+            return  # "Qwen2.5-Math Technical Report: ..." is about a model named elsewhere
         if not all(w[:1].isupper() or rules.is_name_like(w) for w in words):
             return
         if words[0].lower() in ("the", "a", "an", "on", "towards", "toward", "why", "how", "what", "when"):
@@ -572,10 +677,13 @@ class NameRules:
                 if not keys[j] or tl in _PROPOSE_SKIP or (t[:1].islower() and not rules.is_name_like(t)):
                     j += 1
                     continue
+                if not t[:1].isalpha():
+                    break
                 # a name: a run of capitalized or coined words, with its hyphen/digit continuations
                 e = j + 1
                 while e < hi and (
-                    (not spaced[e - 1] and (keys[e] or texts[e] in JOINERS))
+                    (not spaced[e - 1] and (keys[e] or texts[e] in JOINERS) and texts[e] not in ("'s", "’s")
+                     and not (texts[e] in JOINERS and e + 1 < n and texts[e + 1].lower() in rules.NAME_END_MODIFIERS))
                     or (e - j < 5 and keys[e] and (texts[e][:1].isupper() or rules.is_name_like(texts[e])) and texts[e - 1] not in JOINERS and texts[e].lower() not in _PROPOSE_SKIP)
                 ):
                     e += 1
@@ -593,7 +701,8 @@ class NameRules:
                     break
                 words = surface.split()
                 if (naming or rules.is_name_like(surface) or (len(words) >= 2 and all(w[:1].isupper() for w in words))) and normalize_key(surface) not in rules.GENERIC_KEYS:
-                    etype = rules.type_from_name(surface) or self._context_type(doc, tv, j, e) or "Method"
+                    etype = (rules.type_from_name(surface) or (rules.type_from_long_form(words) if len(words) > 1 else None)
+                             or self._context_type(doc, tv, j, e) or "Method")
                     found.append((j, e, etype, "proposed", 0.8, True, None, None))
                 break
 
@@ -615,6 +724,10 @@ _PROPOSE_SKIP = frozenset(
 _PROPOSE_STOP = frozenset(
     "in of on to for by with from at as which that who where when while and or but based".split()
 )
+
+
+def _list_types(typed, etype):
+    return [k for k, t in typed.items() if t == etype]
 
 
 def _head_scan(words):

@@ -83,7 +83,9 @@ class Resolver:
                     long_surface = doc_text(doc)[starts[s] : ends[e - 1]]
                     if normalize_key(long_surface) in rules.GENERIC_KEYS:
                         continue
-                    etype = rules.type_from_name(long_surface) or rules.type_from_name("".join(texts[ss:se])) or self._kb_head_type(kb_matches, s, e) or "Method"
+                    long_words = [w for w, k in zip(texts[s:e], keys[s:e]) if k]
+                    etype = (rules.type_from_name(long_surface) or rules.type_from_name("".join(texts[ss:se]))
+                             or rules.type_from_long_form(long_words) or self._kb_head_type(kb_matches, s, e) or "Method")
                     ekey = ("new", normalize_key(long_surface))
                     new_types.setdefault(ekey, Counter())[etype] += 2
                     labels.setdefault(ekey, long_surface)
@@ -194,6 +196,10 @@ class Resolver:
         if etype is None and words[-1].lower() not in rules.TASK_HEADS:
             etype = rules.type_from_name(short) or self._kb_head_type(kb_matches, ls, le)
         if etype is None:
+            return None
+        if etype == "Model" and not (any(rules.is_name_like(w) for w in words) or self._kb_head_type(kb_matches, ls, le)):
+            # "Deep Neural Network (DNN)", "reward model (RM)": a kind of model, not a named one
+            # (an introduced one is still taken, through the "we propose" rule)
             return None
         if etype == "Method" and all(w.islower() for w in words) and len(words) == 1:
             return None

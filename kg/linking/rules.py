@@ -179,7 +179,20 @@ GENERIC_KEYS = frozenset(
     language-models neural-network neural-networks network networks benchmark benchmarks dataset
     datasets data corpus module modules architecture architectures agent agents task tasks
     foundation-model foundation-models learning inference optimization reasoning fine-tuning
-    finetuning evaluation generation transformer-based diffusion-models""".split()
+    finetuning evaluation generation transformer-based diffusion-models deep-neural-network
+    deep-neural-networks DNN DNNs neural-network ASR MT NMT OCR NER NLI SLU TTS-free
+    OpenAI Google Meta Microsoft NVIDIA DeepMind Anthropic Alibaba Baidu Tencent Huawei Amazon Apple
+    IBM Intel AMD ByteDance""".split()
+)
+ORG_KEYS = frozenset(
+    normalize_key(w)
+    for w in """OpenAI Google Meta Microsoft NVIDIA DeepMind Anthropic Alibaba Baidu Tencent Huawei Amazon Apple
+    IBM Intel AMD ByteDance Mistral-AI""".split()
+)
+# Hyphenated modifiers that end a name: "LM-based", "Whisper-style", "DP-like" name the thing before.
+NAME_END_MODIFIERS = frozenset(
+    """based like style only free aware level specific driven guided model models oriented centric
+    friendly scale sized wise enhanced augmented powered generated""".split()
 )
 
 _NAMEY_RE = re.compile(r"[A-Z].*[A-Z]|[A-Za-z].*\d|\d.*[A-Za-z]|^[a-z]+[A-Z]")
@@ -196,6 +209,10 @@ def is_name_like(text: str) -> bool:
     segs = [x for x in re.split(r"[\s_\-–/]+", text) if x]
     if len(segs) >= 2 and all(re.match(r"^[A-Z][a-z]+$", x) for x in segs):
         return False  # Vision-Language, Large-Scale: capitalized ordinary words
+    if len(segs) >= 2 and re.match(r"^[a-z]{2,}$", segs[0]):
+        return False  # text-to-SQL, far-OOD: a lowercase word starts a descriptive compound
+    if not text[0].isalpha():
+        return False
     return bool(_NAMEY_RE.search(text))
 
 
@@ -250,6 +267,12 @@ def type_from_head_words(words: list[str]) -> str | None:
         if t:
             found = t
     return found
+
+
+def is_short_acronym(text: str) -> bool:
+    """NMT, VLA, SD: capitals-only and at most 4 letters; before "model(s)" such a word names a class."""
+    letters = re.sub(r"[^A-Za-z0-9]", "", text)
+    return len(letters) <= 4 and letters.isupper()
 
 
 def is_plural_class(words: list[str]) -> bool:
