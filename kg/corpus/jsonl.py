@@ -179,15 +179,15 @@ def read_jsonl(path: Path, display: str, on_problem: OnProblem, *, keys_only: bo
 _TOKEN = re.compile(rb'"(?:[^"\\]++|\\.)*+"|[\[\]{}]|"', re.S)
 
 
-def _top_level_values(data: bytes) -> Iterator[tuple[int, int, int | None]]:
-    """(start, end, None) of each object/array at the top level of an array, or of a sequence of
-    values; (start, -1, None) for a value cut off by the end of the data."""
+def _top_level_values(data: bytes) -> Iterator[tuple[int, int]]:
+    """(start, end) of each object/array at the top level of an array, or of a sequence of
+    values; (start, -1) for a value cut off by the end of the data."""
     stripped = data.lstrip()
     base = 1 if stripped.startswith(b"[") else 0
     depth, start = 0, None
     for match in _TOKEN.finditer(data):
         token = match.group(0)
-        if token == b'"' :
+        if token == b'"':
             break  # unterminated string: the rest is truncated
         if token in (b"[", b"{"):
             depth += 1
@@ -196,12 +196,12 @@ def _top_level_values(data: bytes) -> Iterator[tuple[int, int, int | None]]:
         elif token in (b"]", b"}"):
             depth -= 1
             if depth == base and start is not None:
-                yield start, match.end(), None
+                yield start, match.end()
                 start = None
             if depth < 0:
                 return
     if start is not None:
-        yield start, -1, None
+        yield start, -1
 
 
 @register_reader("json", "JSON document: an array of records or pretty-printed records (read whole)", keys_only=True)
@@ -210,7 +210,7 @@ def read_json(path: Path, display: str, on_problem: OnProblem, *, keys_only: boo
     data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
     newlines, counted_to, line = 0, 0, 1
     found = False
-    for start, end, _ in _top_level_values(data):
+    for start, end in _top_level_values(data):
         newlines += data.count(b"\n", counted_to, start)
         counted_to, line = start, newlines + 1
         found = True
