@@ -232,7 +232,8 @@ def compile_alias_index(kb: KnowledgeBase):
     """keys -> ((id, exact letters or None, stylized), ...), plus every prefix of every key.
 
     exact: short acronyms (<= 4 characters with a capital) and case_sensitive entries match
-    only their exact spelling. stylized: mixed-case names never match an all-lowercase word.
+    only their exact spelling. stylized: names with capitals after the first letter never match
+    an all-lowercase word ("multiple" is not MultiPL-E, "reinforce" is not REINFORCE).
     """
     index: dict[str, list[tuple[str, str | None]]] = {}
     for eid, ent in kb.entities.items():
@@ -244,8 +245,8 @@ def compile_alias_index(kb: KnowledgeBase):
             letters = letters_of(surface)
             short = len(key) <= 4 and any(c.isupper() for c in surface)
             exact = letters if (exact_all or short) else None
-            # stylized: capitals after the first letter (PaLM, MultiPL-E, LLaMA)
-            stylized = sum(c.isupper() for c in letters[1:]) >= 1 and not letters.isupper()
+            # stylized: capitals after the first letter (PaLM, MultiPL-E, LLaMA, REINFORCE)
+            stylized = any(c.isupper() for c in letters[1:])
             entry = index.setdefault(key, [])
             if (eid, exact, stylized) not in entry:
                 entry.append((eid, exact, stylized))
@@ -593,7 +594,8 @@ class NameRules:
         if mi is not None and kb_matches[mi][0] == 0 and kb_matches[mi][1] == colon:
             found.append((0, colon, None, "title-kb", 0.9, True, kb_matches[mi][2][0] if len(kb_matches[mi][2]) == 1 else None, None))
             return
-        etype = rules.type_from_name(" ".join(words)) or self._context_type(doc, tv, 0, colon)
+        etype = (rules.type_from_name(" ".join(words)) or (rules.type_from_long_form(words) if len(words) > 1 else None)
+                 or self._context_type(doc, tv, 0, colon))
         if etype is None:
             sub = texts[colon + 1 : title_end]
             etype = rules.type_from_head_words(_head_scan(sub)) or "Method"

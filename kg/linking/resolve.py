@@ -81,8 +81,8 @@ class Resolver:
                     # an introduced "Long Form (LF)" that no rule typed: type it from context
                     ss, se = extra
                     long_surface = doc_text(doc)[starts[s] : ends[e - 1]]
-                    if normalize_key(long_surface) in rules.GENERIC_KEYS:
-                        continue
+                    if normalize_key(long_surface) in rules.GENERIC_KEYS or _names_task_or_class(texts[s:e]):
+                        continue  # "a new task, Multi-event Video-Text Retrieval (MeVTR)"
                     long_words = [w for w, k in zip(texts[s:e], keys[s:e]) if k]
                     etype = (rules.type_from_name(long_surface) or rules.type_from_name("".join(texts[ss:se]))
                              or rules.type_from_long_form(long_words) or self._kb_head_type(kb_matches, s, e) or "Method")

@@ -279,8 +279,13 @@ def is_plural_class(words: list[str]) -> bool:
     """"Reward Models", "Graph Neural Networks": a plural head names a class of things, not one."""
     if not words:
         return False
-    last = words[-1].lower()
-    return last.endswith("s") and (last in HEAD_TYPE or last[:-1] in HEAD_TYPE or last[:-1] in METHOD_HEADS)
+    return words[-1].lower() in _CLASS_PLURALS
+
+
+_CLASS_PLURALS = frozenset(
+    """models networks transformers llms lms vlms mllms lmms agents systems methods frameworks algorithms
+    techniques approaches datasets benchmarks encoders decoders detectors classifiers""".split()
+)
 
 
 def type_from_long_form(words: list[str]) -> str | None:
