@@ -9,7 +9,9 @@ verb or preposition in it. Precision over recall: a mention with no clear cue st
 OUTPERFORMS needs the paper's own work as the subject ("we", "our", "the proposed", or a name
 the paper introduces, before the cue); otherwise the sentence only states a comparison and the
 relation is COMPARES_WITH. A negated cue ("without fine-tuning X", "does not outperform X")
-gives nothing, or COMPARES_WITH for the comparison verbs.
+gives nothing, or COMPARES_WITH for the comparison verbs. A sentence about prior work
+("Existing methods ... using X") states no use by this paper, and a mention right after "our",
+"proposed" or "novel" is the paper's own work: neither gets a relation.
 
 Not supported: cues after the mention other than "X-based" and "X as the backbone/baseline",
 passive sentences with the entity as subject ("Llama was fine-tuned on ..."), relations that
@@ -121,7 +123,7 @@ _EVAL = (
     r"improvements?|outperform(?:s|ed|ing)?|surpass(?:es|ed|ing)?)\b"
 )
 _USE = (
-    r"\b(?:use[sd]?|using|utiliz(?:e|es|ed|ing)|leverag(?:e|es|ed|ing)|employ(?:s|ed|ing)?|"
+    r"\b(?:(?<!widely\s)(?<!commonly\s)(?<!frequently\s)(?<!often\s)(?<!most\s)use[sd]?|using|utiliz(?:e|es|ed|ing)|leverag(?:e|es|ed|ing)|employ(?:s|ed|ing)?|"
     r"adopt(?:s|ed|ing)?|appl(?:y|ies|ied|ying)|build(?:s|ing)?\s+(?:up)?on|built\s+(?:up)?on|"
     r"based\s+on|on\s+top\s+of|initiali[sz](?:e|es|ed|ing)\s+(?:from|with)|"
     r"distill(?:s|ed|ing)?\s+from|extend(?:s|ed|ing)?|incorporat(?:e|es|ed|ing)|"
@@ -160,7 +162,7 @@ _RIGHT_CUES = (
 )
 
 _NEGATION = re.compile(
-    r"\b(?:not|never|no|without|instead\s+of|rather\s+than|unable\s+to|fail(?:s|ed)?\s+to)\s+"
+    r"\b(?:not(?!\s+only\b)|never|no|without|instead\s+of|rather\s+than|unable\s+to|fail(?:s|ed)?\s+to)\s+"
     r"(?:[\w-]+\s+){0,2}$|n't\s+(?:[\w-]+\s+){0,1}$",
     re.I,
 )
@@ -170,6 +172,12 @@ _SELF = re.compile(
     re.I,
 )
 _COMPARISON_VERBS = (OUTPERFORMS, COMPARES_WITH)
+# The paper's own thing right before the mention ("the proposed IIR-SNNs", "our novel X").
+_OWN = re.compile(r"\b(?:our|proposed|novel)\s+(?:[\w-]+\s+)?$", re.I)
+# A sentence about prior work: what it uses or trains on is not the paper's doing.
+_PRIOR_WORK = re.compile(
+    r"^\W*(?:however,?\s+)?(?:existing|previous|prior|conventional|traditional|current|modern|recent|"
+    r"many|most|some)\b", re.I)
 
 
 def _clip_left(sentence: str, start: int) -> str:
@@ -202,6 +210,9 @@ def find_relation(
         return None
     left = _clip_left(sentence, start)
     offset = start - len(left)
+    if _OWN.search(left):
+        return None
+    prior_work = bool(_PRIOR_WORK.match(sentence))
     found = []
     for cue in _CUES:
         target = cue.targets.get(entity_type)
@@ -219,12 +230,12 @@ def find_relation(
                            and not _is_self_subject(sentence[:offset + cue_start], self_names)):
                 return TypedRelation(COMPARES_WITH, text, round(confidence * 0.9, 4))
             return TypedRelation(relation, text, confidence)
-        if negated:
+        if negated or prior_work:
             return None
         return TypedRelation(relation, text, confidence)
     right = sentence[end:end + RIGHT_WINDOW]
     for pattern, types, relation, confidence in _RIGHT_CUES:
-        if entity_type in types:
+        if entity_type in types and not (prior_work and relation == USES):
             match = pattern.match(right)
             if match:
                 return TypedRelation(relation, match.group(0).strip(), confidence)

@@ -30,6 +30,15 @@ KDRL = ("Empirical results on multiple reasoning benchmarks demonstrate that KDR
 BF16 = ("As a result, the BrainFloat16 (BF16) precision has become the de facto standard for LLM training, with "
         "hardware support included in recent accelerators.")
 TRANSFORMER = "5 are dense Transformer-based architectures with 115B parameters"
+NOT_ONLY = ("It not only surpasses the performance of standalone SFT and RFT but also outperforms parallel "
+            "mixed-policy RFT methods.")
+LION = ("We compare Lion with widely used optimizers, such as Adam and Adafactor, for training a variety of "
+        "models on different tasks.")
+IIR = ("Furthermore, in comparison with standard DNNs, the proposed IIR-SNNs provide25-33X higher energy "
+       "efficiency, while being comparable to them in classification performance.")
+EXISTING = ("Existing methods often model the cross-modal interaction either via the similarity of the global "
+            "feature of each modality which misses sufficient information, or finer-grained interactions using "
+            "cross/self-attention upon visual and textual tokens.")
 
 # sentence, mention (first occurrence, or (text, nth occurrence)), type, self names, expected relation
 CASES = [
@@ -57,6 +66,11 @@ CASES = [
     (BF16, "BF16", "Method", (), None),
     (BF16, "BF16", "Dataset", (), None),
     (TRANSFORMER, "Transformer", "Method", (), "USES"),
+    (NOT_ONLY, "SFT", "Method", (), "OUTPERFORMS"),  # "not only" is no negation; "It" is the subject
+    (LION, "Adafactor", "Method", (), None),  # "widely used" is not a use by the paper
+    (IIR, "IIR-SNNs", "Method", (), None),  # "the proposed X": the paper's own, not a comparison
+    (IIR, "DNNs", "Method", (), "COMPARES_WITH"),
+    (EXISTING, "self-attention", "Method", (), None),  # prior work's use, not the paper's
 ]
 
 
