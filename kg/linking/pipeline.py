@@ -79,16 +79,16 @@ def token_view(doc: Doc):
         starts = arr[:, 1].tolist()
         strings = doc.vocab.strings
         get = _ORTH_CACHE.get
-        texts, keys = [], []
-        for o in orths:
+        texts, keys, ends = [], [], []
+        for o, s in zip(orths, starts):
             hit = get(o)
             if hit is None:
                 t = strings[o]
                 hit = _ORTH_CACHE[o] = (t, normalize_key(t), len(t))
             texts.append(hit[0])
             keys.append(hit[1])
-        ends = [s + _ORTH_CACHE[o][2] for s, o in zip(starts, orths)]
-        spaced = [bool(x) for x in arr[:, 2].tolist()]
+            ends.append(s + hit[2])
+        spaced = arr[:, 2].tolist()  # 0/1 ints: whitespace follows the token
         tv = (texts, keys, starts, ends, spaced)
         doc.user_data[TV] = tv
     return tv
