@@ -93,20 +93,20 @@ def test_build_graph_related_never_self_and_top_k(graph):
 
 
 def test_build_graph_builds_on_introducing_paper(papers):
-    # Mechanism test: say the FP8 paper introduced a corpus-discovered "FP8" entity; COAT applies it
-    # ("by applying FP8 computation to linear layers": USES), so COAT BUILDS_ON that paper.
-    back, coat = papers[FP8_BACK], papers[COAT]
-    fp8_new = entity("fp8", "Method", "FP8", known=False)
-    introducer = PaperEntities(back, (link(back, fp8_new, "FP8", introduced=True),))
-    user = PaperEntities(coat, (link(coat, COAT_E, introduced=True), link(coat, fp8_new, "FP8")))
-    assert credible_introduction(back, introducer.entities[0])
+    # "achieving top performance on Datacomp" (EVALUATES_ON) in the data-filtering paper; the
+    # DataComp paper introduces DataComp, named before its title's colon.
+    datacomp = entity("datacomp", "Dataset", "DataComp")
+    introducer_paper, user_paper = papers["163d8734a5"], papers["5516c01bf1"]
+    introducer = PaperEntities(introducer_paper, (link(introducer_paper, datacomp, introduced=True),))
+    user = PaperEntities(user_paper, (link(user_paper, datacomp, "Datacomp"),))
+    assert credible_introduction(introducer_paper, introducer.entities[0])
     graph = build_graph([introducer, user], kb=KB, top_k=0)
-    assert "USES" in graph[paper_node(COAT)][entity_node("fp8")]
-    assert graph[paper_node(COAT)][paper_node(FP8_BACK)]["BUILDS_ON"]["via"] == ("fp8",)
-    assert not graph.has_edge(paper_node(FP8_BACK), paper_node(COAT))
-    # a known entity introduced without being the title's name is not credible enough
-    known = entity("fp8", "Method", "FP8")
-    assert not credible_introduction(back, link(back, known, "FP8", introduced=True))
+    assert "EVALUATES_ON" in graph[paper_node("5516c01bf1")][entity_node("datacomp")]
+    assert graph[paper_node("5516c01bf1")][paper_node("163d8734a5")]["BUILDS_ON"]["via"] == ("datacomp",)
+    assert not graph.has_edge(paper_node("163d8734a5"), paper_node("5516c01bf1"))
+    # an introduced flag on a known entity that is not the title's name is not credible enough
+    back = papers[FP8_BACK]
+    assert not credible_introduction(back, link(back, entity("fp8", "Method", "FP8"), "FP8", introduced=True))
 
 
 def test_build_graph_keeps_first_of_duplicate_papers(linked):
