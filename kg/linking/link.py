@@ -18,7 +18,7 @@ from typing import Iterable, Iterator
 
 from kg.linking.kb import KnowledgeBase, load_kb
 from kg.linking.normalize import normalize_key
-from kg.linking.pipeline import LINKED, build_nlp, run_pipeline
+from kg.linking.pipeline import JOINERS, LINKED, SENTS, build_nlp, run_pipeline, scan_keys, token_view
 from kg.linking.rules import map_offsets, prepare_text
 from kg.records import FIELDS, Entity, LinkedEntity, Mention, Paper, PaperEntities
 
@@ -36,10 +36,11 @@ def _nlp_for(kb: KnowledgeBase):
 
 
 def link_one(nlp, title: str, abstract: str):
-    """The map step for one paper: (linked, unresolved, abbreviations) as plain tuples.
+    """The map step for one paper: (linked, unresolved, abbreviations, scan) as plain tuples.
 
     Mention offsets are already mapped back to (field index, start, end) of the original field
-    text; sentences are the normalized sentence text.
+    text; sentences are the normalized sentence text. scan keeps the token keys for the
+    corpus-level search of names that other papers define.
     """
     text, abstract_start, words = prepare_text(title, abstract)
     doc = run_pipeline(nlp, text, abstract_start)
@@ -55,7 +56,12 @@ def link_one(nlp, title: str, abstract: str):
     for key, etype, label, parent, intro, conf, mentions in linked:
         out.append((key, etype, label, parent, intro, conf, tuple(convert(m) for m in mentions)))
     unres = tuple((ids, convert(m), letters) for ids, m, letters in unresolved)
-    return tuple(out), unres, abbrevs
+    texts, keys, starts, ends, _spaced = token_view(doc)
+    # what the corpus-level step needs to look for names defined in other papers
+    marked = tuple(k if k else ("-" if t in JOINERS else "") for t, k in zip(texts, keys))
+    sents = tuple(starts[i] for i in doc.user_data.get(SENTS, [0]))
+    scan = (text, words, marked, tuple(starts), tuple(ends), sents)
+    return tuple(out), unres, abbrevs, scan
 
 
 def _map_worker(args):
@@ -95,13 +101,13 @@ def reduce_corpus(papers: list[Paper], results, kb: KnowledgeBase) -> Iterator[P
     """Corpus-level step: one node per discovered name, short forms resolved across papers."""
     # short form (exact letters) -> entity keys defined for it anywhere in the corpus
     defined: dict[str, Counter] = defaultdict(Counter)
-    for _linked, _unres, abbrevs in results:
+    for _linked, _unres, abbrevs, _scan in results:
         for letters, key in abbrevs:
             defined[letters][key] += 1
     # discovered names: type votes and surface counts across the corpus
     type_votes: dict[str, Counter] = defaultdict(Counter)
     surfaces: dict[str, Counter] = defaultdict(Counter)
-    for linked, _unres, _abbrevs in results:
+    for linked, _unres, _abbrevs, _scan in results:
         for key, etype, label, parent, intro, conf, mentions in linked:
             if key[0] == "new":
                 type_votes[key[1]][etype] += 2 if intro else 1
@@ -119,9 +125,60 @@ def reduce_corpus(papers: list[Paper], results, kb: KnowledgeBase) -> Iterator[P
         etype = max(sorted(votes), key=lambda t: votes[t])
         label = max(sorted(surfaces[k]), key=lambda s: surfaces[k][s])
         new_ids[k] = (new_entity_id(k, etype, kb), etype, label)
-    variant_ids = {key[1] for linked, _u, _a in results for key, *_ in linked if key[0] == "variant"}
-    for paper, (linked, unresolved, _abbrevs) in zip(papers, results):
+    variant_ids = {key[1] for linked, _u, _a, _s in results for key, *_ in linked if key[0] == "variant"}
+    gazetteer = _gazetteer(results)
+    for paper, (linked, unresolved, _abbrevs, scan) in zip(papers, results):
+        linked = linked + _find_defined_terms(scan, linked, gazetteer)
         yield PaperEntities(paper=paper, entities=tuple(_build(linked, unresolved, defined, alias_of, new_ids, variant_ids, kb)))
+
+
+def _gazetteer(results):
+    """Multi-word terms that some paper defines ("Tensor Parallelism (TP)") -> their entity key.
+
+    A defined long form is a term of the field, so its plain uses in other papers are mentions
+    too. Short forms are not searched across papers (too many collide), nor one-word names.
+    """
+    terms: dict[str, tuple] = {}
+    for linked, _unres, abbrevs, _scan in results:
+        defined_keys = {key for _letters, key in abbrevs}
+        for key, etype, label, parent, intro, conf, mentions in linked:
+            if key[0] != "new" or key not in defined_keys:
+                continue
+            for m in mentions:
+                if len(m[3].split()) >= 2:
+                    terms.setdefault(normalize_key(m[3]), (key, etype, label))
+    lookup = {k: (k, False) for k in terms}
+    prefixes = frozenset(k[:i] for k in terms for i in range(1, len(k) + 1))
+    return terms, lookup, prefixes
+
+
+def _find_defined_terms(scan, linked, gazetteer):
+    terms, lookup, prefixes = gazetteer
+    if not terms:
+        return ()
+    text, words, marked, starts, ends, sents = scan
+    word_starts = [w[0] for w in words]
+    have = {key for key, *_ in linked}
+    taken = set()
+    for key, etype, label, parent, intro, conf, mentions in linked:
+        for m in mentions:
+            taken.add((m[0], m[1]))
+    texts = ["-" if k == "-" else "x" for k in marked]
+    keys = ["" if k == "-" else k for k in marked]
+    found: dict[tuple, list] = {}
+    for s, e, k, _plural in scan_keys(texts, keys, None, lookup, prefixes):
+        key, etype, label = terms[k]
+        if key in have:
+            continue  # this paper already names it (its own mentions were found in the map step)
+        cs, ce = starts[s], ends[e - 1]
+        field, fs, fe = map_offsets(words, word_starts, cs, ce)
+        if (field, fs) in taken:
+            continue
+        i = bisect.bisect_right(sents, cs) - 1
+        ss = sents[i]
+        se = sents[i + 1] - 1 if i + 1 < len(sents) else len(text)
+        found.setdefault((key, etype, label), []).append((field, fs, fe, text[cs:ce], text[ss:se].strip(), 0.6))
+    return tuple((key, etype, label, None, False, 0.6, tuple(ms)) for (key, etype, label), ms in found.items())
 
 
 def _build(linked, unresolved, defined, alias_of, new_ids, variant_ids, kb):

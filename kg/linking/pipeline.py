@@ -431,6 +431,9 @@ class NameRules:
         for s, e, m in _token_spans(doc, rules.HARDWARE_RE.finditer(text)):
             if covered[s] is None and (len(m.group()) >= 4 or self._near_hw_word(texts, s, e)):
                 found.append((s, e, "Hardware", "hardware-shape", 0.8, False, None, None))
+        for s, e, m in _token_spans(doc, rules.DATASET_SHAPE_RE.finditer(text)):
+            if covered[s] is None and rules.is_name_like(m.group()):
+                found.append((s, e, "Dataset", "dataset-shape", 0.75, False, None, None))
         for s, e, m in _token_spans(doc, rules.FORMAT_TECHNIQUE_RE.finditer(text)):
             found.append((s, e, "Method", "format-technique", 0.75, False, None, None))
         # "X benchmark", "the X dataset", "X models": a coined name right before a type noun

@@ -26,7 +26,7 @@ from kg.linking.pipeline import (
 
 # priority when two candidate spans have the same length (lower wins)
 _PRIORITY = {"kb": 0, "variant": 0, "abbrev": 1, "title-prefix": 1, "proposed": 1, "proposed-long": 1,
-             "format-technique": 1, "size-shape": 2, "hardware-shape": 2, "head-noun": 3, "list": 4, "repeat": 2}
+             "format-technique": 1, "size-shape": 2, "dataset-shape": 2, "hardware-shape": 2, "head-noun": 3, "list": 4, "repeat": 2}
 
 
 class Resolver:
@@ -86,6 +86,8 @@ class Resolver:
                     long_words = [w for w, k in zip(texts[s:e], keys[s:e]) if k]
                     etype = (rules.type_from_name(long_surface) or rules.type_from_name("".join(texts[ss:se]))
                              or rules.type_from_long_form(long_words) or self._kb_head_type(kb_matches, s, e) or "Method")
+                    if etype == "Model" and all(w.islower() for w in long_words):
+                        continue  # "we train a reward model (RM)": a kind of model, not a name
                     ekey = ("new", normalize_key(long_surface))
                     new_types.setdefault(ekey, Counter())[etype] += 2
                     labels.setdefault(ekey, long_surface)

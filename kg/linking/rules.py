@@ -134,6 +134,10 @@ HARDWARE_RE = re.compile(
 FORMAT_TECHNIQUE_RE = re.compile(
     r"(?<![\w-])(?:FP|BF|INT|MXFP|NVFP|MXINT)\d+ (?:training|quantization|inference|pre-?training)(?![\w-])", re.IGNORECASE
 )
+# Benchmark-shaped coined names: "LiveCodeBench", "SAGE-Eval", "TruthfulQA", "MedLFQA".
+DATASET_SHAPE_RE = re.compile(
+    r"(?<![\w.+-])[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*?(?:-?Bench|-Eval|[a-z][A-Za-z0-9]*QA)(?![\w+-])"
+)
 HEAD_NOUN_RE = re.compile(r"(?<= )(?:benchmarks?|datasets?|corpus|suite|leaderboard|testbed|models?)(?![\w-])")
 SIZE_TOKEN_RE = re.compile(r"(?<=[-_ ])\d+(?:\.\d+)?[BMKTbmkt](?![\w.+]|\.\d)")
 INTRO_RE = re.compile(
