@@ -165,3 +165,36 @@ def test_build_nlp_on_custom_kb(tmp_path):
     text, a, _ = prepare_text("Fast kernels", "We train on 8 H100 GPUs.")
     doc = run_pipeline(nlp, text, a)
     assert [(s.text, s.label_) for s in doc.spans["kg.entities"]] == [("H100", "Hardware")]
+
+
+def test_names_listed_with_known_models_are_models(kb, find_paper):
+    ents = _entities(kb, find_paper("foundation speech models: Whisper, Seamless, OWSM, and Canary-1B"))
+    for name in ("Whisper", "Seamless", "OWSM", "Canary-1B"):
+        assert _by_text(ents, name).entity.type == "Model"
+
+
+@pytest.mark.parametrize(
+    "title_phrase, name, etype",
+    [("TDDBench: A Benchmark", "TDDBench", "Dataset"), ("PUMGPT: A Large Vision-Language Model", "PUMGPT", "Model"),
+     ("RLP: Reinforcement as a Pretraining Objective", "RLP", "Method")],
+)
+def test_title_prefix_is_introduced_and_typed_from_context(kb, find_paper, title_phrase, name, etype):
+    le = _by_text(_entities(kb, find_paper(title_phrase)), name)
+    assert le.introduced and le.entity.type == etype
+
+
+def test_task_abbreviation_is_not_an_entity(kb, find_paper):
+    ents = _entities(kb, find_paper("open-vocabulary semantic segmentation (OVS)"))
+    assert not any(m.text == "OVS" for le in ents.values() for m in le.mentions)
+
+
+def test_term_defined_in_one_paper_is_found_in_another(kb):
+    papers = [
+        Paper(id="a", title="Ranking", abstract="We propose the Coupled Estimation Technique (CET) for ranking."),
+        Paper(id="b", title="Follow-up", abstract="Our reranker improves on the coupled estimation technique in recall."),
+    ]
+    a, b = link_papers(papers, kb=kb)
+    (cet,) = [le for le in a.entities if le.entity.label == "Coupled Estimation Technique"]
+    assert cet.introduced and {m.text for m in cet.mentions} == {"Coupled Estimation Technique", "CET"}
+    (again,) = [le for le in b.entities if le.entity.id == cet.entity.id]
+    assert not again.introduced and again.mentions[0].text == "coupled estimation technique"
