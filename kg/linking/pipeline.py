@@ -31,6 +31,7 @@ from kg.linking.normalize import letters_of, normalize_key
 _KBS: dict[str, KnowledgeBase] = {}
 _TV_ATTRS = [ORTH, IDX, SPACY]
 _ORTH_CACHE: dict[int, tuple[str, str, int]] = {}  # orth id -> (text, key, length)
+_POSSESSIVES = frozenset({"'s", "’s", "'", "’", "'S"})
 TV = "kg.tv"            # token view: (texts, keys, starts, ends, spaces_after)
 SENTS = "kg.sents"      # sentence start token indices
 ABBREVS = "kg.abbrevs"  # (long_start, long_end, short_start, short_end)
@@ -84,7 +85,8 @@ def token_view(doc: Doc):
             hit = get(o)
             if hit is None:
                 t = strings[o]
-                hit = _ORTH_CACHE[o] = (t, normalize_key(t), len(t))
+                # a possessive "'s" is not part of a name ("PRIME's" is not a plural of PRIME)
+                hit = _ORTH_CACHE[o] = (t, "" if t in _POSSESSIVES else normalize_key(t), len(t))
             texts.append(hit[0])
             keys.append(hit[1])
             ends.append(s + hit[2])
@@ -217,12 +219,12 @@ class AbbreviationFinder:
             if not rules.is_short_form(short):
                 continue
             lo, _hi = sentence_bounds(doc, i)
-            left = max(lo, i - 16)
-            words = texts[left:i]
-            start = rules.find_abbreviation(words, short)
+            # words of the long form, without hyphen tokens (they would count as words)
+            idx = [k for k in range(max(lo, i - 24), i) if keys[k]]
+            start = rules.find_abbreviation([texts[k] for k in idx], short)
             if start is None:
                 continue
-            found.append((left + start, i, i + 1, j))
+            found.append((idx[start], i, i + 1, j))
         doc.user_data[ABBREVS] = found
         return doc
 
@@ -441,6 +443,8 @@ class NameRules:
             h = at_start.get(m.start())
             if h is None or h < 1 or texts[h - 1] in JOINERS or not keys[h - 1]:
                 continue
+            if h > 2 and texts[h - 2] in JOINERS and texts[h - 1].lower() in rules.NAME_END_MODIFIERS:
+                continue  # "a larger LM-only model": the modifier, not a name, precedes the noun
             s, e = _compound_around(texts, keys, spaced, h - 1)
             if any(covered[k] is not None for k in range(s, e)):
                 continue
@@ -709,7 +713,25 @@ class NameRules:
                     etype = (rules.type_from_name(surface) or (rules.type_from_long_form(words) if len(words) > 1 else None)
                              or self._context_type(doc, tv, j, e) or "Method")
                     found.append((j, e, etype, "proposed", 0.8, True, None, None))
+                    self._coordinated(doc, tv, e, hi, covered, etype, found)
                 break
+
+    def _coordinated(self, doc, tv, e, hi, covered, etype, found):
+        """"we introduce TokenAdapt and ColorAdapt": coined names coordinated with an introduced one."""
+        texts, keys, starts, ends, spaced = tv
+        for _ in range(3):
+            j = e
+            if j < hi and texts[j] == ",":
+                j += 1
+            if j < hi and texts[j].lower() in ("and", "or"):
+                j += 1
+            if j == e or j >= hi or not keys[j] or covered[j] is not None:
+                return
+            s, e = _compound_around(texts, keys, spaced, j)
+            name = doc_text(doc)[starts[s] : ends[e - 1]]
+            if s != j or not rules.is_name_like(name):
+                return
+            found.append((s, e, rules.type_from_name(name) or etype, "proposed", 0.75, True, None, None))
 
     def _coined_kb(self, eid: str) -> bool:
         # a KB entity can be the one a paper introduces only when it is a specific named thing

@@ -84,7 +84,7 @@ class Resolver:
                     if normalize_key(long_surface) in rules.GENERIC_KEYS or _names_task_or_class(texts[s:e]):
                         continue  # "a new task, Multi-event Video-Text Retrieval (MeVTR)"
                     long_words = [w for w, k in zip(texts[s:e], keys[s:e]) if k]
-                    etype = (rules.type_from_name(long_surface) or rules.type_from_name("".join(texts[ss:se]))
+                    etype = (_type_after(texts, se) or rules.type_from_name(long_surface) or rules.type_from_name("".join(texts[ss:se]))
                              or rules.type_from_long_form(long_words) or self._kb_head_type(kb_matches, s, e) or "Method")
                     if etype == "Model" and all(w.islower() for w in long_words):
                         continue  # "we train a reward model (RM)": a kind of model, not a name
@@ -194,7 +194,7 @@ class Resolver:
             return None
         if rules.is_plural_class(words):
             return None
-        etype = rules.type_from_long_form(words)
+        etype = _type_after(texts, se) or rules.type_from_long_form(words)
         if etype is None and words[-1].lower() not in rules.TASK_HEADS:
             etype = rules.type_from_name(short) or self._kb_head_type(kb_matches, ls, le)
         if etype is None:
@@ -283,6 +283,16 @@ class Resolver:
                     continue
             key, etype = index[k]
             cands.append([s, e, "repeat", key, etype, 0.8, ()])
+
+
+def _type_after(texts, short_end: int) -> str | None:
+    """"the Multi-View Caption (MVCap) dataset": a type noun right after the definition."""
+    k = short_end + 1 if short_end < len(texts) and texts[short_end] == ")" else short_end
+    if k < len(texts):
+        t = rules.HEAD_TYPE.get(texts[k].lower())
+        if t in ("Dataset", "Model", "Method"):
+            return t
+    return None
 
 
 def _names_task_or_class(words) -> bool:

@@ -224,12 +224,12 @@ def is_name_like(text: str) -> bool:
 # Typing discovered names from context.
 
 HEAD_TYPES = {
-    "Dataset": "benchmark benchmarks dataset datasets corpus corpora suite leaderboard testbed test-set collection".split(),
+    "Dataset": "benchmark benchmarks dataset datasets corpus corpora suite leaderboard testbed test-set collection datastore".split(),
     "Model": """model models llm llms vlm vlms mllm mllms lm lms transformer transformers captioner captioners
         encoder decoder detector checkpoint checkpoints assistant chatbot architecture network networks""".split(),
     "Method": """method methods framework frameworks approach technique techniques algorithm algorithms objective
         objectives loss optimizer strategy strategies paradigm mechanism recipe scheme procedure protocol
-        regularizer regularization module estimator""".split(),
+        regularizer regularization module estimator system""".split(),
     "Hardware": "accelerator accelerators chip chips processor processors gpu gpus".split(),
 }
 HEAD_TYPE = {w: t for t, words in HEAD_TYPES.items() for w in words}
@@ -270,6 +270,8 @@ def type_from_head_words(words: list[str]) -> str | None:
         t = HEAD_TYPE.get(lw)
         if t:
             found = t
+        elif found and lw in METHOD_HEADS:
+            found = "Method"  # "Sparse Model Training": the head is the technique after the noun
     return found
 
 
