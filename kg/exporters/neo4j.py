@@ -338,7 +338,7 @@ Copy the `*.csv` files into the server's import directory, then:
 
 ## A first query
 
-    MATCH (p:Paper)-[:USES]->(e:Entity {{id: 'lora'}}) RETURN p.title LIMIT 10;
+    MATCH (p:Paper)-[r:MENTIONS]->(e:Entity {{label: 'LoRA'}}) RETURN p.title, r.evidence LIMIT 10;
 """
 
 
