@@ -33,8 +33,9 @@ def _human(size: int) -> str:
 @click.option("--format", "-f", "fmt", metavar="NAME", default=None,
               help=f"One format: {', '.join(EXPORTERS)}. Default: all of them into the -o directory.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-              help=f"File (or directory for neo4j) to write; with no --format, the directory for all "
-                   f"formats. Default: {DEFAULT_EXPORTS_DIR}/ with each format's file name.")
+              help=f"File (or directory for neo4j) to write, or an existing directory to write into; with "
+                   f"no --format, the directory for all formats. Default: {DEFAULT_EXPORTS_DIR}/ with each "
+                   f"format's file name.")
 @graph_option
 @click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True,
               help="Namespace for the IRIs of papers, entities and mentions in RDF exports.")
@@ -56,7 +57,10 @@ def export_command(fmt, output, graph_dir, base_iri):
     started = time.perf_counter()
     graph = load_graph(graph_dir)
     if fmt is not None:
-        targets = [output or DEFAULT_EXPORTS_DIR / exporters[0].file_name]
+        target = output or DEFAULT_EXPORTS_DIR / exporters[0].file_name
+        if target.is_dir() and not exporters[0].directory:
+            target = target / exporters[0].file_name  # -o DIR: the format's usual name inside it
+        targets = [target]
     else:
         directory = output or DEFAULT_EXPORTS_DIR
         if directory.exists() and not directory.is_dir():

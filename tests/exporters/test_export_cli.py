@@ -67,3 +67,9 @@ def test_cli_export_no_graph(tmp_path):
     result = _run("export", "--graph", str(tmp_path / "none"), "-o", str(tmp_path / "x"))
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: No built graph in {tmp_path / 'none'}.")
+
+
+def test_cli_export_one_format_into_existing_directory(graph_dir, tmp_path):
+    result = _run("export", "--graph", str(graph_dir), "-f", "graphml", "-o", str(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"{tmp_path / 'kg.graphml'}\n"
