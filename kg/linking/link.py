@@ -27,11 +27,11 @@ _WORKER: dict = {}
 
 def _nlp_for(kb: KnowledgeBase):
     nlp = _WORKER.get(id(kb))
-    if nlp is None:
+    if nlp is None or _WORKER.get("kb") is not kb:
         nlp = build_nlp(kb)
         _WORKER.clear()
         _WORKER[id(kb)] = nlp
-        _WORKER["kb"] = kb
+        _WORKER["kb"] = kb  # keeps kb alive so its id is not reused
     return nlp
 
 
@@ -69,18 +69,16 @@ def _map_worker(args):
     return link_one(_WORKER["nlp"], title, abstract)
 
 
-def _init_worker(kb):
-    _WORKER["nlp"] = build_nlp(kb)
-
-
 def link_papers(papers: Iterable[Paper], *, kb: KnowledgeBase | None = None, processes: int = 1) -> Iterator[PaperEntities]:
     """Find and link the entities of every paper; yields PaperEntities in input order."""
     kb = kb if kb is not None else load_kb()
     papers = list(papers)
     items = [(p.title or "", p.abstract or "") for p in papers]
     if processes > 1 and len(papers) > 50 and "fork" in multiprocessing.get_all_start_methods():
+        # workers inherit the built pipeline through fork and return plain tuples
+        _WORKER["nlp"] = _nlp_for(kb)
         ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(processes, initializer=_init_worker, initargs=(kb,)) as pool:
+        with ctx.Pool(processes) as pool:
             results = pool.map(_map_worker, items, chunksize=max(1, len(items) // (processes * 8)))
     else:
         nlp = _nlp_for(kb)

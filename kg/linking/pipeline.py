@@ -15,8 +15,10 @@ Not supported: training, nlp.pipe(n_process>1) (use link_papers(processes=N) ins
 """
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
+from pathlib import Path
 
 import spacy
 from spacy.attrs import IDX, ORTH, SPACY
@@ -339,6 +341,21 @@ class KBMatcher:
                 matches.append((start, end, cands, conf))
         doc.user_data[KB_MATCHES] = matches
         return doc
+
+    def to_disk(self, path, *, exclude=()) -> None:
+        """Write the compiled alias index (JSON), so a saved pipeline needs no KB files."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        data = {"kb_digest": self.kb.digest, "max_tokens": self.max_tokens,
+                "index": {k: [list(v) for v in vals] for k, vals in sorted(self.index.items())}}
+        (path / "aliases.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    def from_disk(self, path, *, exclude=()) -> "KBMatcher":
+        data = json.loads((Path(path) / "aliases.json").read_text(encoding="utf-8"))
+        self.max_tokens = data["max_tokens"]
+        self.index = {k: tuple(tuple(v) for v in vals) for k, vals in data["index"].items()}
+        self.lookup, self.prefixes = with_plurals(self.index)
+        return self
 
     def _without_vendor(self, keys, start, end, cands) -> int:
         """"OpenAI o1-preview" -> "o1-preview": the organization is not part of the mention,

@@ -198,3 +198,19 @@ def test_term_defined_in_one_paper_is_found_in_another(kb):
     assert cet.introduced and {m.text for m in cet.mentions} == {"Coupled Estimation Technique", "CET"}
     (again,) = [le for le in b.entities if le.entity.id == cet.entity.id]
     assert not again.introduced and again.mentions[0].text == "coupled estimation technique"
+
+
+def test_kb_matcher_round_trips_through_disk(nlp, tmp_path, find_paper):
+    matcher = nlp.get_pipe("kb_matcher")
+    matcher.to_disk(tmp_path / "m")
+    fresh = build_nlp(matcher.kb)
+    fresh.get_pipe("kb_matcher").from_disk(tmp_path / "m")
+    assert fresh.get_pipe("kb_matcher").index == matcher.index
+    paper = find_paper("Direct Preference Optimization (DPO)")
+    text, a, _ = prepare_text(paper.title, paper.abstract)
+    doc_fresh, doc_orig = run_pipeline(fresh, text, a), run_pipeline(nlp, text, a)
+    assert [s.text for s in doc_fresh.spans["kg.entities"]] == [s.text for s in doc_orig.spans["kg.entities"]]
+
+
+def test_link_papers_with_processes_gives_the_same_result(sample_papers, linked_corpus, kb):
+    assert list(link_papers(sample_papers, kb=kb, processes=2)) == linked_corpus
