@@ -472,9 +472,38 @@ class NameRules:
                 found.append((s, e, rules.HEAD_TYPE[m.group().lower()], "head-noun", 0.7, False, None, None))
         self._title_prefix(doc, tv, title_end, covered, kb_matches, found)
         self._proposed(doc, tv, covered, kb_matches, found)
+        self._novel_appositives(doc, tv, covered, kb_matches, found)
         self._list_members(doc, tv, covered, kb_matches, found)
         doc.user_data[FOUND] = found
         return doc
+
+    def _novel_appositives(self, doc, tv, covered, kb_matches, found):
+        """"X, a novel framework for ...": X is introduced, typed by the appositive's head."""
+        texts, keys, starts, ends, spaced = tv
+        _at_start, at_end = token_index(doc)
+        text = doc_text(doc)
+        for m in rules.NOVEL_APPOSITIVE_RE.finditer(text):
+            k = at_end.get(m.start())
+            if k is None:
+                continue
+            s, e = _compound_around(texts, keys, spaced, k)
+            if e != k + 1:
+                continue
+            if covered[s] is not None:
+                mi = covered[s]
+                ids = kb_matches[mi][2]
+                ms = kb_matches[mi][0]
+                before = texts[ms - 1].lower() if ms > 0 else "."
+                # only when the KB name is the whole name ("introduces Sparse MeZO, a novel ..." is not MeZO)
+                if (kb_matches[mi][1] == e and len(ids) == 1 and self._coined_kb(ids[0])
+                        and (before in rules.INTRO_VERBS or before in rules.NAMING_WORDS or before in (".", ",", "(", ":"))):
+                    found.append((ms, e, None, "proposed-kb", 0.75, True, ids[0], None))
+                continue
+            name = text[starts[s] : ends[e - 1]]
+            if not rules.is_name_like(name):
+                continue
+            etype = rules.type_from_name(name) or self._type_around(texts, s, e) or "Method"
+            found.append((s, e, etype, "proposed", 0.75, True, None, None))
 
     def _list_members(self, doc, tv, covered, kb_matches, found):
         """"Whisper, Seamless, OWSM, and Canary-1B": unknown names listed with typed ones share their type.

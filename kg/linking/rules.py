@@ -312,6 +312,8 @@ INTRO_VERBS = frozenset(
     constructs constructed create creates created curate curates curated devise devises devised
     contribute contributes""".split()
 )
+# "X, a novel framework ...": an appositive announcing something new introduces the name before it.
+NOVEL_APPOSITIVE_RE = re.compile(r"(?<=\S), an? (?:novel|new|first) ")
 NAMING_WORDS = frozenset("called named dubbed termed coined namely".split())
 
 
