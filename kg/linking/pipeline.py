@@ -484,8 +484,8 @@ class NameRules:
         text = doc_text(doc)
         for m in rules.NOVEL_APPOSITIVE_RE.finditer(text):
             k = at_end.get(m.start())
-            if k is None:
-                continue
+            if k is None or not keys[k]:
+                continue  # "(PCSR), a novel ...": the definition is handled by the abbreviation rules
             s, e = _compound_around(texts, keys, spaced, k)
             if e != k + 1:
                 continue

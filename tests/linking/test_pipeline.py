@@ -111,6 +111,7 @@ def test_mention_offsets_point_into_the_original_field(linked_corpus):
             for m in le.mentions:
                 field = pe.paper.title if m.field == "title" else pe.paper.abstract
                 assert field[m.start : m.end] == m.text
+                assert m.text[:1] not in "([,;: " and m.text[-1:] not in ")],;: ", m.text
                 assert " ".join(m.text.split()) in m.sentence
                 assert 0 < m.confidence <= 1
                 n += 1
@@ -214,3 +215,11 @@ def test_kb_matcher_round_trips_through_disk(nlp, tmp_path, find_paper):
 
 def test_link_papers_with_processes_gives_the_same_result(sample_papers, linked_corpus, kb):
     assert list(link_papers(sample_papers, kb=kb, processes=2)) == linked_corpus
+
+
+def test_novel_appositive_introduces_the_name(kb):
+    paper = Paper(id="x", title="Faster decoding",
+                  abstract="We study decoding. FlashSpec, a novel speculative decoding framework, halves latency.")
+    (pe,) = link_papers([paper], kb=kb)
+    (le,) = [le for le in pe.entities if le.entity.label == "FlashSpec"]
+    assert le.introduced and le.entity.type == "Method"
