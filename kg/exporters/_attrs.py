@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from kg.assembly.schema import EDGE_TYPES, NODE_KINDS, PAPER
+from kg.records import Mention
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5}|[a-z][a-z.-]*(\.[A-Z]{2})?/\d{7})(v\d+)?")
@@ -129,9 +130,13 @@ def external_ids(value: Any) -> tuple[tuple[str, str], ...]:
 
 
 def mentions(value: Any) -> tuple[MentionView, ...]:
+    """Occurrences as MentionView-like records (kg.records.Mention objects pass through as they are)."""
     fields = ("text", "field", "start", "end", "sentence", "confidence")
     out = []
     for item in value or ():
+        if type(item) is Mention:
+            out.append(item)
+            continue
         if isinstance(item, dict):
             raw = [item.get(f) for f in fields]
         elif isinstance(item, (list, tuple)):

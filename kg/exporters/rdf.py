@@ -19,6 +19,7 @@ import logging
 import os
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from urllib.parse import quote
 
 import networkx as nx
@@ -101,6 +102,7 @@ def check_base_iri(base_iri: str) -> str:
     return base_iri
 
 
+@lru_cache(maxsize=1 << 16)
 def segment(value: str) -> str:
     """One IRI path segment: everything but RFC 3986 unreserved characters percent-encoded."""
     return quote(value, safe="-._~")
@@ -457,6 +459,7 @@ def iter_turtle_chunks(blocks, prefix_map: dict[str, str], counter: list[int] | 
     needs_escape = _NEEDS_ESCAPE.search
     escapes = _ESCAPES
     rdf_type = f"<{RDF_NS}type>"
+    bare = (XSD_INTEGER, XSD_DECIMAL)
     next_predicate = " ;\n    "
     yield turtle_header(prefix_map)
     parts: list[str] = []
@@ -475,8 +478,9 @@ def iter_turtle_chunks(blocks, prefix_map: dict[str, str], counter: list[int] | 
                 o = cached(o) or short(o)
                 if o == "a":
                     o = rdf_type
-            else:
+            elif datatype not in bare:
                 o = obj(o, datatype)
+            # else: an integer or decimal that iter_subjects wrote in canonical form, bare in Turtle
             if p == predicate:
                 append(f" ,\n        {o}")
             else:
