@@ -18,7 +18,7 @@ from typing import Iterable, Iterator
 
 from kg.linking.kb import KnowledgeBase, load_kb
 from kg.linking.normalize import normalize_key
-from kg.linking.pipeline import JOINERS, LINKED, SENTS, build_nlp, run_pipeline, scan_keys, token_view
+from kg.linking.pipeline import LINKED, SENTS, build_nlp, run_pipeline, scan_keys, token_view
 from kg.linking.rules import map_offsets, prepare_text
 from kg.records import FIELDS, Entity, LinkedEntity, Mention, Paper, PaperEntities
 
@@ -58,9 +58,8 @@ def link_one(nlp, title: str, abstract: str):
     unres = tuple((ids, convert(m), letters) for ids, m, letters in unresolved)
     texts, keys, starts, ends, _spaced = token_view(doc)
     # what the corpus-level step needs to look for names defined in other papers
-    marked = tuple(k if k else ("-" if t in JOINERS else "") for t, k in zip(texts, keys))
     sents = tuple(starts[i] for i in doc.user_data.get(SENTS, [0]))
-    scan = (text, words, marked, tuple(starts), tuple(ends), sents)
+    scan = (text, words, tuple(texts), tuple(keys), tuple(starts), tuple(ends), sents)
     return tuple(out), unres, abbrevs, scan
 
 
@@ -154,15 +153,13 @@ def _find_defined_terms(scan, linked, gazetteer):
     terms, lookup, prefixes = gazetteer
     if not terms:
         return ()
-    text, words, marked, starts, ends, sents = scan
+    text, words, texts, keys, starts, ends, sents = scan
     word_starts = [w[0] for w in words]
     have = {key for key, *_ in linked}
     taken = set()
     for key, etype, label, parent, intro, conf, mentions in linked:
         for m in mentions:
             taken.add((m[0], m[1]))
-    texts = ["-" if k == "-" else "x" for k in marked]
-    keys = ["" if k == "-" else k for k in marked]
     found: dict[tuple, list] = {}
     for s, e, k, _plural in scan_keys(texts, keys, None, lookup, prefixes):
         key, etype, label = terms[k]

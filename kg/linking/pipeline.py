@@ -438,7 +438,7 @@ class NameRules:
         at_start, _at_end = token_index(doc)
         seen = set()
         for m in rules.SIZE_TOKEN_RE.finditer(text):
-            k = at_start.get(m.start())
+            k = at_start.get(m.start(1))
             if k is None or k in seen:
                 continue
             s, e = _compound_around(texts, keys, spaced, k)
@@ -450,14 +450,21 @@ class NameRules:
         for s, e, m in _token_spans(doc, rules.HARDWARE_RE.finditer(text)):
             if covered[s] is None and (len(m.group()) >= 4 or self._near_hw_word(texts, s, e)):
                 found.append((s, e, "Hardware", "hardware-shape", 0.8, False, None, None))
-        for s, e, m in _token_spans(doc, rules.DATASET_SHAPE_RE.finditer(text)):
-            if covered[s] is None and rules.is_name_like(m.group()):
+        for m in rules.DATASET_SUFFIX_RE.finditer(text):
+            k = _at_end.get(m.end())
+            if k is None:
+                continue
+            s, e = _compound_around(texts, keys, spaced, k)
+            name = text[starts[s] : ends[e - 1]]
+            if e == k + 1 and covered[s] is None and rules.DATASET_SHAPE_RE.fullmatch(name) and rules.is_name_like(name):
                 found.append((s, e, "Dataset", "dataset-shape", 0.75, False, None, None))
-        for s, e, m in _token_spans(doc, rules.FORMAT_TECHNIQUE_RE.finditer(text)):
-            found.append((s, e, "Method", "format-technique", 0.75, False, None, None))
+        for m in rules.FORMAT_TECHNIQUE_RE.finditer(text):
+            k = _at_end.get(m.start() + 1)
+            if k is not None and k + 1 < n and rules.is_number_format(texts[k]):
+                found.append((k, k + 2, "Method", "format-technique", 0.75, False, None, None))
         # "X benchmark", "the X dataset", "X models": a coined name right before a type noun
         for m in rules.HEAD_NOUN_RE.finditer(text):
-            h = at_start.get(m.start())
+            h = at_start.get(m.start(1))
             if h is None or h < 1 or texts[h - 1] in JOINERS or not keys[h - 1]:
                 continue
             if h > 2 and texts[h - 2] in JOINERS and texts[h - 1].lower() in rules.NAME_END_MODIFIERS:
@@ -469,7 +476,7 @@ class NameRules:
             if rules.is_short_acronym(name):
                 continue  # "NMT models", "VLA models", "CT dataset": a class or a field, not a name
             if rules.is_name_like(name) and not rules.is_hardware_shape(name) and not rules.is_number_format(name):
-                found.append((s, e, rules.HEAD_TYPE[m.group().lower()], "head-noun", 0.7, False, None, None))
+                found.append((s, e, rules.HEAD_TYPE[m.group(1).lower()], "head-noun", 0.7, False, None, None))
         self._title_prefix(doc, tv, title_end, covered, kb_matches, found)
         self._proposed(doc, tv, covered, kb_matches, found)
         self._novel_appositives(doc, tv, covered, kb_matches, found)
@@ -709,11 +716,8 @@ class NameRules:
         texts, keys, starts, ends, spaced = tv
         n = len(texts)
         abbrevs = doc.user_data.get(ABBREVS, [])
-        at_start, _at_end = token_index(doc)
-        for vm in rules.INTRO_RE.finditer(doc_text(doc)):
-            i = at_start.get(vm.start())
-            if i is None:
-                continue
+        intro = rules.INTRO_TOKENS
+        for i in [k for k, t in enumerate(texts) if t in intro]:
             low = texts[i].lower()
             naming = low in rules.NAMING_WORDS
             if low not in rules.INTRO_VERBS and not naming:

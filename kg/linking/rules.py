@@ -128,23 +128,24 @@ _HARDWARE_RE = re.compile(
 )
 
 
+# Regular expressions over the whole text find candidates; each starts with a cheap literal or
+# character test (a leading look-behind would run at every position).
 HARDWARE_RE = re.compile(
-    r"(?<![\w.-])(?:[AHBVL]\d{2,3}[A-Z]?|GH200|GB200|GB300|MI\d{3}X?|RTX ?\d{4}|TPU ?v\d+[a-z]*|Gaudi ?\d)(?![\w-])"
+    r"(?=[AHBVLGMRT])(?<![\w.-])(?:[AHBVL]\d{2,3}[A-Z]?|GH200|GB200|GB300|MI\d{3}X?|RTX ?\d{4}|TPU ?v\d+[a-z]*|Gaudi ?\d)(?![\w-])"
 )
-FORMAT_TECHNIQUE_RE = re.compile(
-    r"(?<![\w-])(?:FP|BF|INT|MXFP|NVFP|MXINT)\d+ (?:training|quantization|inference|pre-?training)(?![\w-])", re.IGNORECASE
-)
+# "FP8 training": found from the technique word, the format is checked on the token before.
+FORMAT_TECHNIQUE_RE = re.compile(r"\d (?:training|quantization|inference|pre-?training)(?![\w-])")
 # Benchmark-shaped coined names: "LiveCodeBench", "SAGE-Eval", "TruthfulQA", "MedLFQA".
-DATASET_SHAPE_RE = re.compile(
-    r"(?<![\w.+-])[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*?(?:-?Bench|-Eval|[a-z][A-Za-z0-9]*QA)(?![\w+-])"
-)
-HEAD_NOUN_RE = re.compile(r"(?<= )(?:benchmarks?|datasets?|corpus|suite|leaderboard|testbed|models?)(?![\w-])")
-SIZE_TOKEN_RE = re.compile(r"(?<=[-_ ])\d+(?:\.\d+)?[BMKTbmkt](?![\w.+]|\.\d)")
-INTRO_RE = re.compile(
-    r"(?<![\w-])(?:(?:propos|introduc|present|develop|design|releas|build|built|construct|creat|curat|devis|contribut)"
-    r"(?:e|es|ed|s)?|called|named|dubbed|termed|coined|namely)(?![\w-])",
-    re.IGNORECASE,
-)
+DATASET_SUFFIX_RE = re.compile(r"(?:Bench|-Eval|QA)(?![\w+-])")
+DATASET_SHAPE_RE = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*?(?:-?Bench|-Eval|[a-z][A-Za-z0-9]*QA)")
+HEAD_NOUN_RE = re.compile(r" (benchmarks?|datasets?|corpus|suite|leaderboard|testbed|models?)(?![\w-])")
+SIZE_TOKEN_RE = re.compile(r"[-_ ](\d+(?:\.\d+)?[BMKTbmkt])(?![\w.+]|\.\d)")
+INTRO_TOKENS = frozenset(
+    w
+    for stem in "propos introduc present develop design releas construct creat curat devis contribut".split()
+    for suffix in ("e", "es", "ed", "s", "")
+    for w in (stem + suffix, (stem + suffix).capitalize())
+) | frozenset({"build", "builds", "built", "Build", "Builds", "Built", "called", "named", "dubbed", "termed", "coined", "namely"})
 
 
 def is_size(text: str) -> bool:
@@ -313,7 +314,7 @@ INTRO_VERBS = frozenset(
     contribute contributes""".split()
 )
 # "X, a novel framework ...": an appositive announcing something new introduces the name before it.
-NOVEL_APPOSITIVE_RE = re.compile(r"(?<=\S), an? (?:novel|new|first) ")
+NOVEL_APPOSITIVE_RE = re.compile(r", an? (?:novel|new|first) ")
 NAMING_WORDS = frozenset("called named dubbed termed coined namely".split())
 
 
