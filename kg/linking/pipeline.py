@@ -475,8 +475,16 @@ class NameRules:
             name = text[starts[s] : ends[e - 1]]
             if rules.is_short_acronym(name):
                 continue  # "NMT models", "VLA models", "CT dataset": a class or a field, not a name
+            etype = rules.HEAD_TYPE[m.group(1).lower()]
             if rules.is_name_like(name) and not rules.is_hardware_shape(name) and not rules.is_number_format(name):
-                found.append((s, e, rules.HEAD_TYPE[m.group(1).lower()], "head-noun", 0.7, False, None, None))
+                found.append((s, e, etype, "head-noun", 0.7, False, None, None))
+            elif etype == "Dataset" and name[:1].isupper():
+                # "the Falling Tower dataset": a run of capitalized words naming a dataset
+                k = s
+                while k > 0 and s - k < 3 and texts[k - 1][:1].isupper() and keys[k - 1] and covered[k - 1] is None:
+                    k -= 1
+                if k < s and k > 0 and texts[k - 1] not in SENT_END and texts[k - 1][:1].islower():
+                    found.append((k, e, etype, "head-noun", 0.65, False, None, None))
         self._title_prefix(doc, tv, title_end, covered, kb_matches, found)
         self._proposed(doc, tv, covered, kb_matches, found)
         self._novel_appositives(doc, tv, covered, kb_matches, found)
