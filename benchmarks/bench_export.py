@@ -71,7 +71,8 @@ def main() -> None:
 
     graph = scaled(sample_graph(args.graph), args.copies)
     print(f"graph: {graph.number_of_nodes():,} nodes, {graph.number_of_edges():,} edges "
-          f"({args.copies} copies of the sample graph)")
+          f"({args.copies} copies of the sample graph); {os.cpu_count()} CPUs, load average "
+          f"{os.getloadavg()[0]:.1f} (wall rates drop when other work shares the CPUs)")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         results = {}
@@ -99,7 +100,8 @@ def main() -> None:
         n = len(rdflib_graph)
         print(f"rdflib   Graph filled with {n:,} triples in {time.perf_counter() - wall:.1f} s (not counted below)")
         for name, fmt in (("turtle", "turtle"), ("ntriples", "nt")):
-            wall, cpu, _ = timed(lambda: rdflib_graph.serialize(destination=str(tmp / f"rdflib.{name}"), format=fmt), 1)
+            wall, cpu, _ = timed(lambda: rdflib_graph.serialize(destination=str(tmp / f"rdflib.{name}"), format=fmt,
+                                                                  encoding="utf-8"), 1)
             ours_n, ours_wall, ours_cpu = results[name]
             print(f"rdflib   {name:9s} {n:>10,} triples  {n / wall:>11,.0f}/s wall  {n / cpu:>11,.0f}/s CPU  "
                   f"-> ours is {(ours_n / ours_wall) / (n / wall):.1f}x (wall), "
