@@ -493,10 +493,20 @@ class NameRules:
         return doc
 
     def _novel_appositives(self, doc, tv, covered, kb_matches, found):
-        """"X, a novel framework for ...": X is introduced, typed by the appositive's head."""
+        """"X, a novel framework for ...": X is introduced, typed by the appositive's head.
+
+        Also an abstract that opens with "X is a/an ...": the paper presents X.
+        """
         texts, keys, starts, ends, spaced = tv
         _at_start, at_end = token_index(doc)
         text = doc_text(doc)
+        a = title_end_token(doc)
+        if a + 3 < len(texts) and texts[a + 1] in ("is", "are") and texts[a + 2].lower() in ("a", "an") and covered[a] is None:
+            s, e = _compound_around(texts, keys, spaced, a)
+            name = text[starts[s] : ends[e - 1]]
+            if s == a and e == a + 1 and rules.is_name_like(name):
+                etype = rules.type_from_name(name) or rules.type_from_head_words(_head_scan(texts[a + 2 : a + 10])) or "Method"
+                found.append((s, e, etype, "proposed", 0.75, True, None, None))
         for m in rules.NOVEL_APPOSITIVE_RE.finditer(text):
             k = at_end.get(m.start())
             if k is None or not keys[k]:
