@@ -92,10 +92,10 @@ def query_command(query, fmt, graph_dir, list_queries, name, params):
         text, source, ready = _read_query(query)
     bindings = catalog.parse_params(params)
     store = _open_store(graph_dir)
-    if bindings:
-        if ready is None or not ready.parameters:
-            raise catalog.QueryParameterError("--param needs a query with parameters (--name NAME or a .rq file "
-                                              "with `# @param` lines); see `kg query --list`.")
+    if bindings and (ready is None or not ready.parameters):
+        raise catalog.QueryParameterError("--param needs a query with parameters (--name NAME or a .rq file "
+                                          "with `# @param` lines); see `kg query --list`.")
+    if ready is not None and ready.parameters:
         text = catalog.bind_parameters(ready, bindings, store)
     started = time.perf_counter()
     result = sparql_query.run_query(store, text, prefixes=kg_prefixes(), source=source)

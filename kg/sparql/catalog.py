@@ -109,11 +109,15 @@ def parse_params(pairs) -> dict[str, str]:
 
 
 def bind_parameters(query: ReadyQuery, params: Mapping[str, str], store: ox.Store | None = None,
-                    *, resolve=None) -> str:
-    """The query text with each given parameter's VALUES block set to one safely written term.
+                    *, resolve=None, inline: bool = True) -> str:
+    """The query text with each parameter's VALUES block set to one safely written term.
 
     resolve(kind, value, store) -> RDF term turns names into IRIs (default: resolve_term).
-    Parameters not given keep the defaults written in the file.
+    Parameters not given keep the defaults written in the file. With inline, string parameters
+    used only as function arguments (e.g. a REGEX pattern) are written in place as constants
+    (given or default): Oxigraph compiles a constant pattern once, a variable one on every row.
+    All places are found in the file's own text first and spliced in one pass, so a value can
+    never be read as query text.
     """
     known = {p.name: p for p in query.parameters}
     for key in params:
@@ -122,11 +126,40 @@ def bind_parameters(query: ReadyQuery, params: Mapping[str, str], store: ox.Stor
             raise QueryParameterError(f"Query '{query.name}' has no parameter '{key}'. Parameters: {available}.")
     resolve = resolve or resolve_term
     text = query.text
-    for key, value in params.items():
-        term = resolve(known[key].kind, value, store)
-        # A function replacement, so backslashes in the term are never read as group references.
-        text = _values_re(key).sub(lambda m, t=str(term): f"{m.group(1)} {t} {m.group(3)}", text, count=1)
-    return text
+    edits: list[tuple[int, int, str]] = []
+    for param in query.parameters:
+        block = _values_re(param.name).search(text)
+        term = str(resolve(param.kind, params[param.name], store)) if param.name in params else block.group(2).strip()
+        uses = _inlinable_uses(text, block, param.name) if inline and param.kind == "string" else None
+        if uses is None:
+            edits.append((block.start(2), block.end(2), f" {term} "))
+        else:
+            edits.append((*_block_span(text, block), ""))
+            edits += [(use.start(), use.end(), term) for use in uses]
+    out, pos = [], 0
+    for start, end, replacement in sorted(edits):
+        out += [text[pos:start], replacement]
+        pos = end
+    return "".join(out) + text[pos:]
+
+
+def _block_span(text: str, block: re.Match) -> tuple[int, int]:
+    """The VALUES block, or its whole line when it stands alone on one."""
+    start, end = block.start(), block.end()
+    line_start, line_end = text.rfind("\n", 0, start) + 1, text.find("\n", end)
+    if line_end != -1 and not text[line_start:start].strip() and not text[end:line_end].strip():
+        return line_start, line_end + 1
+    return start, end
+
+
+def _inlinable_uses(text: str, block: re.Match, name: str) -> list[re.Match] | None:
+    """Where ?name is used outside its VALUES block, if every use is a function argument
+    (after "(" or ","); None if it is used anywhere else (a projection, a pattern, GROUP BY)."""
+    uses = [m for m in re.finditer(r"[?$]" + re.escape(name) + r"\b", text)
+            if not block.start() <= m.start() < block.end()]
+    if not uses or any(not re.search(r"[(,]\s*$", text[: m.start()]) for m in uses):
+        return None
+    return uses
 
 
 def _iri_or_none(value: str) -> ox.NamedNode | None:

@@ -171,18 +171,25 @@ def ensure_store(graph_dir: str | os.PathLike = DEFAULT_GRAPH_DIR, *, base_iri: 
         return store_path(graph_dir)
     if not graph_file.is_file():
         raise GraphNotFoundError(str(graph_dir))
-    with _build_lock(graph_dir):
-        if store_is_current(graph_dir, base_iri=base_iri):  # another process built it meanwhile
-            return store_path(graph_dir)
-        from kg.assembly import load_graph
-        from kg.exporters.rdf import iter_triples
-
-        stamp = _source_stamp(graph_file, base_iri)
-        graph = load_graph(graph_dir)
-        kwargs = {"base_iri": base_iri} if base_iri else {}
-        count = write_store(iter_triples(graph, **kwargs), graph_dir, stamp=stamp)
-        LOGGER.info("Loaded %d triples into %s", count, store_path(graph_dir))
+    try:
+        with _build_lock(graph_dir):
+            if not store_is_current(graph_dir, base_iri=base_iri):  # else another process just built it
+                _build_store(graph_dir, base_iri)
+    except OSError as err:
+        raise StoreError(f"Cannot build the SPARQL store in {graph_dir}: {err}. "
+                         "Check that the directory is writable (or pass --graph DIR).") from err
     return store_path(graph_dir)
+
+
+def _build_store(graph_dir: Path, base_iri: str | None) -> None:
+    from kg.assembly import load_graph
+    from kg.exporters.rdf import iter_triples
+
+    stamp = _source_stamp(graph_dir / GRAPH_FILENAME, base_iri)
+    graph = load_graph(graph_dir)
+    kwargs = {"base_iri": base_iri} if base_iri else {}
+    count = write_store(iter_triples(graph, **kwargs), graph_dir, stamp=stamp)
+    LOGGER.info("Loaded %d triples into %s", count, store_path(graph_dir))
 
 
 def open_store(graph_dir: str | os.PathLike = DEFAULT_GRAPH_DIR, *, base_iri: str | None = None) -> ox.Store:

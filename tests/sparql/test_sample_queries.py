@@ -16,7 +16,7 @@ PAPER_BASE = "https://kg.example.org/id/paper/"
 
 def _run(store, name, **params):
     query = get_query(name)
-    text = bind_parameters(query, params, store) if params else query.text
+    text = bind_parameters(query, params, store)  # as `kg query --name` runs it
     return run_query(store, text, source=str(query.path)).records()
 
 

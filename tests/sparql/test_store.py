@@ -8,7 +8,7 @@ import shutil
 import pyoxigraph as ox
 import pytest
 
-from kg.errors import GraphNotFoundError
+from kg.errors import GraphNotFoundError, KGError
 from kg.exporters.rdf import iter_triples
 from kg.sparql import ensure_store, open_store, run_query, store_is_current, store_path, write_store
 
@@ -65,3 +65,9 @@ def test_write_store_replaces_whole(tmp_path):
     assert write_store([b], tmp_path) == 1
     assert {q.triple for q in ox.Store.read_only(str(store_path(tmp_path)))} == {b}
     assert len(reader) in (1, 2)
+
+
+def test_ensure_store_cannot_write_is_a_clear_error(graph_copy):
+    (graph_copy / ".store.lock").mkdir()  # the lock file cannot be created (works as root too)
+    with pytest.raises(KGError, match="Cannot build the SPARQL store"):
+        ensure_store(graph_copy)
