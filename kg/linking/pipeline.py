@@ -761,7 +761,7 @@ class NameRules:
                 while e < hi and (
                     (not spaced[e - 1] and (keys[e] or texts[e] in JOINERS) and texts[e] not in ("'s", "’s")
                      and not (texts[e] in JOINERS and e + 1 < n and texts[e + 1].lower() in rules.NAME_END_MODIFIERS))
-                    or (e - j < 5 and keys[e] and (texts[e][:1].isupper() or rules.is_name_like(texts[e])) and texts[e - 1] not in JOINERS and texts[e].lower() not in _PROPOSE_SKIP)
+                    or (e - j < 5 and keys[e] and (texts[e][:1].isupper() or rules.is_version(texts[e])) and texts[e - 1] not in JOINERS and texts[e].lower() not in _PROPOSE_SKIP)
                 ):
                     e += 1
                 while e - 1 > j and not keys[e - 1]:

@@ -100,8 +100,11 @@ class Resolver:
             surface = doc_text(doc)[starts[s] : ends[e - 1]]
             if letters_of(surface) in blocked:
                 continue
-            key = ("new", normalize_key(surface))
-            new_types.setdefault(key, Counter())[etype] += 2 if intro else 1
+            # a name this paper also defines as a short form ("Re-ReST: ..." and "Long Form (Re-ReST)")
+            defined = abbrev_map.get(letters_of(surface))
+            key = defined or ("new", normalize_key(surface))
+            if defined is None:  # a definition's type (from its long form) outranks other clues
+                new_types.setdefault(key, Counter())[etype] += 2 if intro else 1
             labels.setdefault(key, surface)
             if intro:
                 introduced_keys.add(key)

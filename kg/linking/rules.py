@@ -87,6 +87,17 @@ def find_abbreviation(long_words: list[str], short: str) -> int | None:
     if len(letters) < 2 or not long_words:
         return None
     max_words = min(len(letters) + 5, 2 * len(letters))
+    # first choice: the capitals of the last words spell the short form ("Swarm sAmpling Policy
+    # Optimization (SAPO)"), which the letter walk alone would cut to "sAmpling ..."
+    caps = "".join(c for c in short if c.isupper())
+    if len(caps) >= 2:
+        got = ""
+        for k in range(len(long_words) - 1, max(-1, len(long_words) - 1 - max_words), -1):
+            got = "".join(c for c in long_words[k] if c.isupper()) + got
+            if got == caps and long_words[k][:1].isupper():
+                return k
+            if not caps.endswith(got):
+                break
     window = long_words[-max_words:]
     offset = len(long_words) - len(window)
     chars = " ".join(window).lower()

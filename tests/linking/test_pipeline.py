@@ -223,3 +223,9 @@ def test_novel_appositive_introduces_the_name(kb):
     (pe,) = link_papers([paper], kb=kb)
     (le,) = [le for le in pe.entities if le.entity.label == "FlashSpec"]
     assert le.introduced and le.entity.type == "Method"
+
+
+def test_title_prefix_defined_in_the_abstract_is_one_entity(kb, find_paper):
+    ents = _entities(kb, find_paper("Reflection-Reinforced Self-Training"))
+    le = _by_text(ents, "Re-ReST")
+    assert le.introduced and "Reflection-Reinforced Self-Training" in {m.text for m in le.mentions}

@@ -23,6 +23,7 @@ def test_prepare_text_normalizes_whitespace_and_maps_offsets_back():
         ("hold training stability Direct Preference Optimization", "DPO", "Direct Preference Optimization"),
         ("techniques such as Tensor Parallelism", "TP", "Tensor Parallelism"),
         ("the sample-efficient visual reinforcement learning", "VRL", "visual reinforcement learning"),
+        ("We present Swarm sAmpling Policy Optimization", "SAPO", "Swarm sAmpling Policy Optimization"),
         ("This paper introduces Compressing Optimizer States and Activations for FP8 Training", "COAT",
          "Compressing Optimizer States and Activations for FP8 Training"),
     ],
