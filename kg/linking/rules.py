@@ -187,16 +187,16 @@ def is_hardware_shape(compact: str) -> bool:
 # Generic acronyms and words that look like names but are not entities of our four types.
 GENERIC_KEYS = frozenset(
     normalize_key(w)
-    for w in """LLM LLMs VLM VLMs MLLM MLLMs LM LMs LVLM LVLMs AI AGI NLP NLU NLG CV ML DL RL-free SOTA API
-    APIs QA VQA-free GPU-free RAM FLOPs FLOP TFLOPs PFLOPs CUDA ID OOD IID URL HTTP JSON SQL KV
+    for w in """LLM LLMs VLM VLMs MLLM MLLMs LM LMs LVLM LVLMs AI AGI NLP NLU NLG CV ML DL SOTA API
+    APIs QA RAM FLOPs FLOP TFLOPs PFLOPs CUDA ID OOD IID URL HTTP JSON SQL KV
     training pretraining pre-training post-training model models framework frameworks method methods
     approach approaches pipeline pipelines technique techniques algorithm algorithms system systems
     deep-learning machine-learning large-language-model large-language-models language-model
     language-models neural-network neural-networks network networks benchmark benchmarks dataset
     datasets data corpus module modules architecture architectures agent agents task tasks
     foundation-model foundation-models learning inference optimization reasoning fine-tuning
-    finetuning evaluation generation transformer-based diffusion-models deep-neural-network
-    deep-neural-networks DNN DNNs neural-network ASR MT NMT OCR NER NLI SLU TTS-free
+    finetuning evaluation generation transformer-based deep-neural-network
+    deep-neural-networks DNN DNNs ASR MT NMT OCR NER NLI SLU
     OpenAI Google Meta Microsoft NVIDIA DeepMind Anthropic Alibaba Baidu Tencent Huawei Amazon Apple
     IBM Intel AMD ByteDance""".split()
 )
