@@ -836,11 +836,11 @@ def _head_scan(words):
 
 
 # ------------------------------------------------------------------------------------------------
-@Language.factory("kg_resolver_v1", default_config={"kb_ref": ""})
-def make_resolver(nlp: Language, name: str, *, kb_ref: str):
+@Language.factory("kg_resolver_v1", default_config={"kb_ref": "", "spans_key": "kg.entities"})
+def make_resolver(nlp: Language, name: str, *, kb_ref: str, spans_key: str):
     from kg.linking.resolve import Resolver
 
-    return Resolver(nlp, name, kb=_get_kb(kb_ref))
+    return Resolver(nlp, name, kb=_get_kb(kb_ref), spans_key=spans_key)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -852,7 +852,7 @@ SUFFIX_EXTRA = r"(?<=[0-9A-Z])\."
 PIPES = ("kg_sentences_v1", "kg_abbreviations_v1", "kg_kb_matcher_v1", "kg_name_rules_v1", "kg_resolver_v1")
 
 
-def build_nlp(kb: KnowledgeBase | None = None) -> Language:
+def build_nlp(kb: KnowledgeBase | None = None, *, spans_key: str = "kg.entities") -> Language:
     """spacy.blank("en") with hyphen-splitting infixes, a large tokenizer cache and our components."""
     kb = kb if kb is not None else load_kb()
     ref = register_kb(kb)
@@ -865,6 +865,8 @@ def build_nlp(kb: KnowledgeBase | None = None) -> Language:
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     for factory in PIPES:
         config = {"kb_ref": ref} if factory not in ("kg_sentences_v1", "kg_abbreviations_v1") else {}
+        if factory == "kg_resolver_v1":
+            config["spans_key"] = spans_key
         nlp.add_pipe(factory, name=factory[3:-3], config=config)
     return nlp
 

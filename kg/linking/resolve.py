@@ -32,9 +32,10 @@ _PRIORITY = {"kb": 0, "variant": 0, "abbrev": 1, "title-prefix": 1, "proposed": 
 class Resolver:
     """Chooses non-overlapping spans, links each to an entity key and groups mentions."""
 
-    def __init__(self, nlp: Language, name: str, *, kb: KnowledgeBase):
+    def __init__(self, nlp: Language, name: str, *, kb: KnowledgeBase, spans_key: str = "kg.entities"):
         self.name = name
         self.kb = kb
+        self.spans_key = spans_key  # "" skips the Span objects (link_papers needs only the tuples)
 
     def __call__(self, doc: Doc) -> Doc:
         tv = token_view(doc)
@@ -153,12 +154,13 @@ class Resolver:
             for m in mentions:
                 span_list.append((m[0], m[1], etype, key))
         doc.user_data[LINKED] = (tuple(linked), tuple(unresolved), tuple(abbrev_map.items()))
-        spans = []
-        for cs, ce, etype, key in span_list:
-            span = doc.char_span(cs, ce, label=etype, kb_id="/".join(key[:2]))
-            if span is not None:
-                spans.append(span)
-        doc.spans["kg.entities"] = spans
+        if self.spans_key:
+            spans = []
+            for cs, ce, etype, key in span_list:
+                span = doc.char_span(cs, ce, label=etype, kb_id="/".join(key[:2]))
+                if span is not None:
+                    spans.append(span)
+            doc.spans[self.spans_key] = spans
         return doc
 
     # --------------------------------------------------------------------------------------------
