@@ -98,7 +98,7 @@ def main() -> None:
 
     synth = recombined_corpus(sample, args.n)
     print(f"recombined corpus: {len(synth):,} abstracts (random sentences, new numbers, 30% words suffixed)")
-    print(f"  map step, fresh pipeline:                        {fmt(rate(synth, build_nlp(kb, spans_key="")))}")
+    print(f"  map step, fresh pipeline:                        {fmt(rate(synth, build_nlp(kb, spans_key='')))}")
     nlp3 = build_nlp(kb, spans_key="")
     wall, cpu = time.perf_counter(), time.process_time()
     for p in synth:
