@@ -74,8 +74,9 @@ def write_gexf(graph: nx.MultiDiGraph, path: str | os.PathLike, **_ignored) -> i
 
 
 def _attvalues(row: dict, types: dict, ids: dict) -> list[str]:
-    if not row:
-        return []
-    values = [f'          <attvalue for="{ids[name]}" value="{T.escape_attribute(T.format_value(value, types[name]))}"/>\n'
-              for name, value in row.items()]
-    return ["        <attvalues>\n", *values, "        </attvalues>\n"]
+    values = []
+    for name, value in row.items():
+        text = T.format_value(value, types[name])
+        if text:  # a text made only of characters XML cannot carry is dropped like an empty one
+            values.append(f'          <attvalue for="{ids[name]}" value="{T.escape_attribute(text)}"/>\n')
+    return ["        <attvalues>\n", *values, "        </attvalues>\n"] if values else []

@@ -102,5 +102,9 @@ def write_graphml(graph: nx.MultiDiGraph, path: str | os.PathLike, **_ignored) -
 
 
 def _data(row: dict, types: dict, keys: dict) -> list[str]:
-    return [f'      <data key="{keys[name]}">{T.escape_text(T.format_value(value, types[name]))}</data>\n'
-            for name, value in row.items()]
+    out = []
+    for name, value in row.items():
+        text = T.format_value(value, types[name])
+        if text:  # a text made only of characters XML cannot carry is dropped like an empty one
+            out.append(f'      <data key="{keys[name]}">{T.escape_text(text)}</data>\n')
+    return out

@@ -50,7 +50,7 @@ class Column:
 PAPER_COLUMNS = (
     Column("title"), Column("abstract"), Column("date", "date"), Column("upvotes", "int"),
     Column("author_count", "int"), Column("authors", "string[]"), Column("links", "string[]"),
-    Column("sources", "string[]"),
+    Column("sources", "string[]"), Column("categories", "string[]"),
 )
 ENTITY_COLUMNS = (
     Column("kind"), Column("label"), Column("aliases", "string[]"), Column("family"), Column("description"),
@@ -58,7 +58,7 @@ ENTITY_COLUMNS = (
 )
 MENTION_COLUMNS = (
     Column("confidence", "double"), Column("evidence"), Column("field"), Column("start", "int"),
-    Column("end", "int"), Column("mention_count", "int"), Column("surface_forms", "string[]"),
+    Column("end", "int"), Column("cue"), Column("mention_count", "int"), Column("surface_forms", "string[]"),
 )
 REL_COLUMNS = {
     **{rel: MENTION_COLUMNS for rel in PAPER_ENTITY_RELATIONS},

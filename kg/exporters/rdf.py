@@ -11,7 +11,7 @@ entity, mention and related-paper node look like.
 
 Not supported: named graphs, RDF-star, language tags (all text is xsd:string); paper links whose
 URL cannot be made a valid absolute IRI are skipped (logged); attributes that schema.py does not
-list (e.g. an edge's `cue`) are not exported.
+list are not exported.
 """
 from __future__ import annotations
 
@@ -258,6 +258,8 @@ def _paper_block(ident: str, data: dict) -> list:
             add((link_predicate.get(kind, k + "link"), iri, IRI))
     for source in A.strings(data.get("sources")):
         add((k + "sourceRecord", source, STRING))
+    for category in A.strings(data.get("categories")):
+        add((k + "category", category, STRING))
     if (arxiv := A.arxiv_id(ident)) is not None:
         add((SCHEMA_NS + "sameAs", "https://arxiv.org/abs/" + arxiv, IRI))
     return po
@@ -312,6 +314,8 @@ def _mention_blocks(q: str, s: str, o: str, relation: str, attrs: dict, relation
     for key in ("start", "end"):
         if (value := A.integer(attrs.get(key))) is not None:
             add((k + key, str(value), XSD_INTEGER))
+    if (cue := A.text(attrs.get("cue"))) is not None:
+        add((k + "cue", cue, STRING))
     if relation != MENTIONS:
         yield q, po
         return

@@ -62,6 +62,7 @@ class KG(DefinedNamespace):
     start: URIRef
     end: URIRef
     mentionCount: URIRef
+    cue: URIRef
     position: URIRef
     surfaceForm: URIRef
     rank: URIRef
@@ -75,6 +76,7 @@ class KG(DefinedNamespace):
     authorCount: URIRef
     author: URIRef
     sourceRecord: URIRef
+    category: URIRef
     link: URIRef
     codeLink: URIRef
     projectLink: URIRef

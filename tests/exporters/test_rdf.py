@@ -209,3 +209,20 @@ def test_default_base_iri_is_the_documented_one():
     from kg.paths import ONTOLOGY_DIR
 
     assert DEFAULT_BASE_IRI in (ONTOLOGY_DIR / "kg.ttl").read_text(encoding="utf-8")
+
+
+def test_categories_and_cue_exported(small_graph, tmp_path):
+    graph = small_graph.copy()
+    paper, entity = S.paper_node("af63364d46"), S.entity_node("bf16")
+    graph.nodes[paper]["categories"] = ("cs.LG", "cs.AI")
+    graph.edges[paper, entity, S.COMPARES_WITH]["cue"] = "compared to"
+    triples = set(iter_triples(graph))
+    subject = ox.NamedNode(rdf.paper_iri("af63364d46"))
+    mention = ox.NamedNode(rdf.mention_iri("af63364d46", S.COMPARES_WITH, "bf16"))
+    assert ox.Triple(subject, ox.NamedNode(str(KG.category)), ox.Literal("cs.LG")) in triples
+    assert ox.Triple(mention, ox.NamedNode(str(KG.cue)), ox.Literal("compared to")) in triples
+    conforms, text = run_shacl(Graph().parse(write_export(graph, "ntriples", tmp_path / "kg.nt"), format="nt"))
+    assert conforms, text
+    bundle = write_export(graph, "neo4j", tmp_path / "neo4j")
+    assert "cs.LG;cs.AI" in (bundle / "nodes_Paper.csv").read_text(encoding="utf-8")
+    assert ",compared to," in (bundle / "rels_COMPARES_WITH.csv").read_text(encoding="utf-8")
