@@ -46,6 +46,7 @@ TOKEN_INDEX = "kg.token_index"
 
 JOINERS = frozenset({"-", "–", "_"})
 SENT_END = frozenset({".", "!", "?"})
+_LONG_PAREN_RE = re.compile(r"\((?=[A-Z][^()]{4,100}\))")
 _PAREN_RE = re.compile(r"\((?=[^()\s]{2,14}\))")
 _SENT_RE = re.compile(r"(?<=[.!?]) (?=[A-Z0-9])")
 
@@ -227,8 +228,36 @@ class AbbreviationFinder:
             if start is None:
                 continue
             found.append((idx[start], i, i + 1, j))
+        self._short_then_long(doc, texts, keys, spaced, found)
         doc.user_data[ABBREVS] = found
         return doc
+
+    @staticmethod
+    def _short_then_long(doc, texts, keys, spaced, found):
+        """"PRIME (Process Reinforcement through IMplicit rEwards)": the long form in parentheses."""
+        at_start, _at_end = token_index(doc)
+        n = len(texts)
+        for m in _LONG_PAREN_RE.finditer(doc_text(doc)):
+            i = at_start.get(m.start())
+            if i is None or i < 1 or not keys[i - 1]:
+                continue
+            s, e = _compound_around(texts, keys, spaced, i - 1)
+            if e != i:
+                continue
+            short = "".join(texts[s:e])
+            if not rules.is_short_form(short) or not short[:1].isupper():
+                continue
+            close = i + 1
+            while close < n and texts[close] != ")" and close - i < 16:
+                close += 1
+            if close >= n or texts[close] != ")":
+                continue
+            idx = [k for k in range(i + 1, close) if keys[k]]
+            words = [texts[k] for k in idx]
+            # the whole parenthesis must be the long form, its words starting with capitals
+            if len(words) < 2 or rules.find_abbreviation(words, short) != 0 or not words[0][:1].isupper():
+                continue
+            found.append((idx[0], idx[-1] + 1, s, e))
 
 
 # ------------------------------------------------------------------------------------------------

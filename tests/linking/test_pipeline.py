@@ -229,3 +229,9 @@ def test_title_prefix_defined_in_the_abstract_is_one_entity(kb, find_paper):
     ents = _entities(kb, find_paper("Reflection-Reinforced Self-Training"))
     le = _by_text(ents, "Re-ReST")
     assert le.introduced and "Reflection-Reinforced Self-Training" in {m.text for m in le.mentions}
+
+
+def test_short_form_then_long_form_in_parentheses(kb, find_paper):
+    ents = _entities(kb, find_paper("PRIME (Process Reinforcement through IMplicit rEwards)"))
+    prime = _by_text(ents, "PRIME")
+    assert prime.introduced and "Process Reinforcement through IMplicit rEwards" in {m.text for m in prime.mentions}
