@@ -304,7 +304,9 @@ def scan_keys(texts, keys, spaced, index, prefixes, max_tokens: int = 12):
         best = get(key)
         end = i + 1 if best is not None else 0
         j = i + 1
-        stop = min(n, i + max_tokens)
+        stop = i + max_tokens
+        if stop > n:
+            stop = n
         while j < stop:
             nk = keys[j]
             if not nk:
@@ -712,18 +714,16 @@ class NameRules:
         """Type from "X, a/an ... HEAD", "X is a ... HEAD", "X HEAD" or "HEAD X" anywhere in the doc."""
         texts, keys, starts, ends, spaced = tv
         key = "".join(keys[s:e])
-        n = len(texts)
         votes = Counter()
         span_len = e - s
-        i = 0
-        while i < n:
-            if keys[i] and key.startswith(keys[i]) and "".join(keys[i : i + span_len]) == key:
+        first = keys[s]
+        last_end = -1
+        for i in [k for k, x in enumerate(keys) if x == first]:
+            if i >= last_end and "".join(keys[i : i + span_len]) == key:
                 t = self._type_around(texts, i, i + span_len)
                 if t:
                     votes[t] += 1
-                i += span_len
-            else:
-                i += 1
+                last_end = i + span_len
         return votes.most_common(1)[0][0] if votes else None
 
     @staticmethod
