@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 
 from kg.linking.normalize import normalize_key
 
@@ -214,6 +215,7 @@ NAME_END_MODIFIERS = frozenset(
 _NAMEY_RE = re.compile(r"[A-Z].*[A-Z]|[A-Za-z].*\d|\d.*[A-Za-z]|^[a-z]+[A-Z]")
 
 
+@lru_cache(maxsize=200_000)
 def is_name_like(text: str) -> bool:
     """A token written like a coined name: inner capitals (LaCLIP, COAT), letters with digits (T3)."""
     if len(text) < 2 or not any(c.isalpha() for c in text):
@@ -287,6 +289,7 @@ def type_from_head_words(words: list[str]) -> str | None:
     return found
 
 
+@lru_cache(maxsize=200_000)
 def is_short_acronym(text: str) -> bool:
     """NMT, VLA, SD: capitals-only and at most 4 letters; before "model(s)" such a word names a class."""
     letters = re.sub(r"[^A-Za-z0-9]", "", text)
