@@ -75,8 +75,10 @@ def write_gexf(graph: nx.MultiDiGraph, path: str | os.PathLike, **_ignored) -> i
 
 def _attvalues(row: dict, types: dict, ids: dict) -> list[str]:
     values = []
-    for name, value in row.items():
-        text = T.format_value(value, types[name])
+    for name in types:  # declared order, not the row's: graphs loaded from graph.json order keys differently
+        if name not in row:
+            continue
+        text = T.format_value(row[name], types[name])
         if text:  # a text made only of characters XML cannot carry is dropped like an empty one
             values.append(f'          <attvalue for="{ids[name]}" value="{T.escape_attribute(text)}"/>\n')
     return ["        <attvalues>\n", *values, "        </attvalues>\n"] if values else []

@@ -103,8 +103,10 @@ def write_graphml(graph: nx.MultiDiGraph, path: str | os.PathLike, **_ignored) -
 
 def _data(row: dict, types: dict, keys: dict) -> list[str]:
     out = []
-    for name, value in row.items():
-        text = T.format_value(value, types[name])
+    for name in types:  # declared order, not the row's: graphs loaded from graph.json order keys differently
+        if name not in row:
+            continue
+        text = T.format_value(row[name], types[name])
         if text:  # a text made only of characters XML cannot carry is dropped like an empty one
             out.append(f'      <data key="{keys[name]}">{T.escape_text(text)}</data>\n')
     return out

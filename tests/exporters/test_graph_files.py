@@ -151,3 +151,18 @@ def test_graph_files_drop_characters_xml_cannot_carry(small_graph, tmp_path, fmt
     path = write_export(graph, fmt, tmp_path / f"x.{fmt}")
     back = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
     assert back.nodes["paper:5ce413c7ba"]["title"] == "COAT: a title & <more>"
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "turtle", "neo4j"])
+def test_exports_do_not_depend_on_attribute_order(small_graph, tmp_path, fmt):
+    """A graph reloaded from graph.json has its attribute keys sorted; the files must not change."""
+    shuffled = nx.MultiDiGraph()
+    for node, data in small_graph.nodes(data=True):
+        shuffled.add_node(node, **dict(reversed(list(data.items()))))
+    for u, v, k, data in small_graph.edges(keys=True, data=True):
+        shuffled.add_edge(u, v, key=k, **dict(reversed(list(data.items()))))
+
+    def files(path):
+        return {p.name: p.read_bytes() for p in sorted(path.iterdir())} if path.is_dir() else path.read_bytes()
+
+    assert files(write_export(small_graph, fmt, tmp_path / "a")) == files(write_export(shuffled, fmt, tmp_path / "b"))
