@@ -4,9 +4,12 @@ The map step is a pure function of a paper and the knowledge base, so it runs in
 (processes > 1) whose workers return plain tuples (pickling spaCy Docs back is slower than one
 process). The reduce step makes one entity per discovered name across papers, with an id that
 is the name's normalized key (adding papers never renames an entity; the label is the most
-common spelling), resolves short forms that papers define, and builds the records.
+common spelling), resolves short forms that papers define (an ambiguous one only when the whole
+corpus agrees on its sense), finds multi-word terms defined in one paper in the others, and
+builds the records.
 
-Not supported: streaming the reduce (all per-paper results are held in memory, ~1 KB a paper).
+Not supported: streaming the reduce (per-paper results, with their token keys for the corpus
+search, are held in memory: a few KB a paper).
 """
 from __future__ import annotations
 

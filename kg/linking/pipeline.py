@@ -1,15 +1,18 @@
 """The spaCy pipeline of the linker: our own registered components on spacy.blank("en").
 
     kg_sentences_v1      sentence starts (rule-based, cheap)
-    kg_abbreviations_v1  "Long Form (LF)" definitions
-    kg_kb_matcher_v1     knowledge-base aliases over normalized token keys
-    kg_name_rules_v1     names the KB lacks: model variants and sizes, hardware, "X benchmark",
-                         introduced names (title prefix, "we propose X"), list typing
+    kg_abbreviations_v1  "Long Form (LF)" and "LF (Long Form)" definitions
+    kg_kb_matcher_v1     knowledge-base aliases over normalized token keys (case rules for
+                         short acronyms and stylized names, vendor prefixes trimmed)
+    kg_name_rules_v1     names the KB lacks: model variants and sizes, hardware, benchmark
+                         shapes, "X benchmark/dataset/model", FP8-style techniques, introduced
+                         names (title prefix, "we propose X", "X, a novel ..."), list members
     kg_resolver_v1       one entity per span: overlaps, ambiguity, abbreviations, introduced flag
 
 Components keep their findings as plain tuples in doc.user_data (cheap to make and to pickle);
-the resolver also writes doc.spans["kg.entities"] (label_ = type, id_ = entity key) for users of
-spaCy. Component state is the knowledge base, shared by reference (see register_kb).
+the resolver also writes doc.spans["kg.entities"] (label_ = type, kb_id_ = entity key) for users
+of spaCy. Component state is the knowledge base, shared by reference (see register_kb); the KB
+matcher saves its compiled alias index with to_disk/from_disk.
 
 Not supported: training, nlp.pipe(n_process>1) (use link_papers(processes=N) instead).
 """
