@@ -879,6 +879,8 @@ def make_resolver(nlp: Language, name: str, *, kb_ref: str, spans_key: str):
 # Split hyphens and slashes inside names ("Qwen2.5-VL-7B" -> Qwen2.5 - VL - 7B) so a family
 # alias matches the start of a variant; keys fold the separators back.
 INFIX_EXTRA = r"(?<=[0-9A-Za-z.])[-–_/](?=[0-9A-Za-z])"
+# "8xA100", "8×H100": a device count written against the device name.
+INFIX_COUNT = r"(?<=[0-9])[x×](?=[A-Z][0-9])"
 # A sentence-final dot after a capital or digit ("LAION-400M.") is punctuation, not part of the name.
 SUFFIX_EXTRA = r"(?<=[0-9A-Z])\."
 PIPES = ("kg_sentences_v1", "kg_abbreviations_v1", "kg_kb_matcher_v1", "kg_name_rules_v1", "kg_resolver_v1")
@@ -891,7 +893,7 @@ def build_nlp(kb: KnowledgeBase | None = None, *, spans_key: str = "kg.entities"
     nlp = spacy.blank("en")
     # The default cache keeps only 10,000 chunks and never evicts; the corpus has more.
     nlp.tokenizer.max_cache_size = 1_000_000
-    infixes = list(nlp.Defaults.infixes) + [INFIX_EXTRA]
+    infixes = list(nlp.Defaults.infixes) + [INFIX_EXTRA, INFIX_COUNT]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     suffixes = list(nlp.Defaults.suffixes) + [SUFFIX_EXTRA]
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search

@@ -132,7 +132,8 @@ _SIZE_RE = re.compile(r"^(?:\d+(?:\.\d+)?[BMKT]|\d+x\d+(?:\.\d+)?B)$", re.IGNORE
 VARIANT_WORDS = frozenset(
     """instruct instruction chat base it hf sft rl rlhf dpo preview mini nano tiny small medium large xl
     xxl pro plus max ultra turbo flash lite vision vl v coder code math reasoning thinking distill
-    omni audio video r1 zero distilled int4 int8 awq gptq gguf fp8 mm o1 rm prm orm reward""".split()
+    omni audio video r1 zero distilled int4 int8 awq gptq gguf fp8 mm o1 rm prm orm reward sonnet haiku
+    opus""".split()
 )
 NUMBER_FORMAT_RE = re.compile(r"^(?:FP|BF|TF|INT|UINT|MXFP|NVFP|MXINT|E\dM)\d+$", re.IGNORECASE)
 _HARDWARE_RE = re.compile(

@@ -235,3 +235,10 @@ def test_short_form_then_long_form_in_parentheses(kb, find_paper):
     ents = _entities(kb, find_paper("PRIME (Process Reinforcement through IMplicit rEwards)"))
     prime = _by_text(ents, "PRIME")
     assert prime.introduced and "Process Reinforcement through IMplicit rEwards" in {m.text for m in prime.mentions}
+
+
+def test_device_counts_and_spaced_model_variants(kb):
+    paper = Paper(id="x", title="Serving", abstract="We train on 8xA100 GPUs and compare Claude 3.5 Sonnet with GPT-4 Turbo.")
+    (pe,) = link_papers([paper], kb=kb)
+    got = {m.text: le.entity.type for le in pe.entities for m in le.mentions}
+    assert got["A100"] == "Hardware" and got["Claude 3.5 Sonnet"] == "Model" and got["GPT-4 Turbo"] == "Model"
