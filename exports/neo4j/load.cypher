@@ -9,8 +9,8 @@ CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE;
 LOAD CSV WITH HEADERS FROM 'file:///nodes_Paper.csv' AS line
 CALL {
   WITH line
-  WITH {id: line.`id:ID(Paper)`, `title`: line.`title`, `abstract`: line.`abstract`, `date`: line.`date:date`, `upvotes`: toInteger(line.`upvotes:int`), `author_count`: toInteger(line.`author_count:int`), `authors`: split(line.`authors:string[]`, ';'), `links`: split(line.`links:string[]`, ';'), `sources`: split(line.`sources:string[]`, ';')} AS row
-  MERGE (n:Paper {id: row.id}) SET n.`title` = row.`title`, n.`abstract` = row.`abstract`, n.`date` = date(row.`date`), n.`upvotes` = row.`upvotes`, n.`author_count` = row.`author_count`, n.`authors` = row.`authors`, n.`links` = row.`links`, n.`sources` = row.`sources`
+  WITH {id: line.`id:ID(Paper)`, `title`: line.`title`, `abstract`: line.`abstract`, `date`: line.`date:date`, `upvotes`: toInteger(line.`upvotes:int`), `author_count`: toInteger(line.`author_count:int`), `authors`: split(line.`authors:string[]`, ';'), `links`: split(line.`links:string[]`, ';'), `sources`: split(line.`sources:string[]`, ';'), `categories`: split(line.`categories:string[]`, ';')} AS row
+  MERGE (n:Paper {id: row.id}) SET n.`title` = row.`title`, n.`abstract` = row.`abstract`, n.`date` = date(row.`date`), n.`upvotes` = row.`upvotes`, n.`author_count` = row.`author_count`, n.`authors` = row.`authors`, n.`links` = row.`links`, n.`sources` = row.`sources`, n.`categories` = row.`categories`
 } IN TRANSACTIONS OF 1000 ROWS;
 
 LOAD CSV WITH HEADERS FROM 'file:///nodes_Method.csv' AS line
@@ -44,64 +44,64 @@ CALL {
 LOAD CSV WITH HEADERS FROM 'file:///rels_MENTIONS.csv' AS line
 CALL {
   WITH line
-  WITH {source: line.`:START_ID(Paper)`, target: line.`:END_ID(Entity)`, `confidence`: toFloat(line.`confidence:double`), `evidence`: line.`evidence`, `field`: line.`field`, `start`: toInteger(line.`start:int`), `end`: toInteger(line.`end:int`), `mention_count`: toInteger(line.`mention_count:int`), `surface_forms`: split(line.`surface_forms:string[]`, ';')} AS row
-  MATCH (a:Paper {id: row.source}) MATCH (b:Entity {id: row.target}) MERGE (a)-[r:MENTIONS]->(b) SET r.`confidence` = row.`confidence`, r.`evidence` = row.`evidence`, r.`field` = row.`field`, r.`start` = row.`start`, r.`end` = row.`end`, r.`mention_count` = row.`mention_count`, r.`surface_forms` = row.`surface_forms`
+  WITH {source: line.`:START_ID(Paper)`, target: line.`:END_ID(Entity)`, `confidence`: toFloat(line.`confidence:double`), `evidence`: line.`evidence`, `field`: line.`field`, `start`: toInteger(line.`start:int`), `end`: toInteger(line.`end:int`), `cue`: line.`cue`, `mention_count`: toInteger(line.`mention_count:int`), `surface_forms`: split(line.`surface_forms:string[]`, ';')} AS row
+  MATCH (a:Paper {id: row.source}) MATCH (b:Entity {id: row.target}) MERGE (a)-[r:MENTIONS]->(b) SET r.`confidence` = row.`confidence`, r.`evidence` = row.`evidence`, r.`field` = row.`field`, r.`start` = row.`start`, r.`end` = row.`end`, r.`cue` = row.`cue`, r.`mention_count` = row.`mention_count`, r.`surface_forms` = row.`surface_forms`
 } IN TRANSACTIONS OF 1000 ROWS;
 
 LOAD CSV WITH HEADERS FROM 'file:///rels_INTRODUCES.csv' AS line
 CALL {
   WITH line
-  WITH {source: line.`:START_ID(Paper)`, target: line.`:END_ID(Entity)`, `confidence`: toFloat(line.`confidence:double`), `evidence`: line.`evidence`, `field`: line.`field`, `start`: toInteger(line.`start:int`), `end`: toInteger(line.`end:int`), `mention_count`: toInteger(line.`mention_count:int`), `surface_forms`: split(line.`surface_forms:string[]`, ';')} AS row
-  MATCH (a:Paper {id: row.source}) MATCH (b:Entity {id: row.target}) MERGE (a)-[r:INTRODUCES]->(b) SET r.`confidence` = row.`confidence`, r.`evidence` = row.`evidence`, r.`field` = row.`field`, r.`start` = row.`start`, r.`end` = row.`end`, r.`mention_count` = row.`mention_count`, r.`surface_forms` = row.`surface_forms`
+  WITH {source: line.`:START_ID(Paper)`, target: line.`:END_ID(Entity)`, `confidence`: toFloat(line.`confidence:double`), `evidence`: line.`evidence`, `field`: line.`field`, `start`: toInteger(line.`start:int`), `end`: toInteger(line.`end:int`), `cue`: line.`cue`, `mention_count`: toInteger(line.`mention_count:int`), `surface_forms`: split(line.`surface_forms:string[]`, ';')} AS row
+  MATCH (a:Paper {id: row.source}) MATCH (b:Entity {id: row.target}) MERGE (a)-[r:INTRODUCES]->(b) SET r.`confidence` = row.`confidence`, r.`evidence` = row.`evidence`, r.`field` = row.`field`, r.`start` = row.`start`, r.`end` = row.`end`, r.`cue` = row.`cue`, r.`mention_count` = row.`mention_count`, r.`surface_forms` = row.`surface_forms`
 } IN TRANSACTIONS OF 1000 ROWS;
 
 LOAD CSV WITH HEADERS FROM 'file:///rels_USES.csv' AS line
 CALL {
   WITH line
-  WITH {source: line.`:START_ID(Paper)`, target: line.`:END_ID(Entity)`, `confidence`: toFloat(line.`confidence:double`), `evidence`: line.`evidence`, `field`: line.`field`, `start`: toInteger(line.`start:int`), `end`: toInteger(line.`end:int`), `mention_count`: toInteger(line.`mention_count:int`), `surface_forms`: split(line.`surface_forms:string[]`, ';')} AS row
-  MATCH (a:Paper {id: row.source}) MATCH (b:Entity {id: row.target}) MERGE (a)-[r:USES]->(b) SET r.`confidence` = row.`confidence`, r.`evidence` = row.`evidence`, r.`field` = row.`field`, r.`start` = row.`start`, r.`end` = row.`end`, r.`mention_count` = row.`mention_count`, r.`surface_forms` = row.`surface_forms`
+  WITH {source: line.`:START_ID(Paper)`, target: line.`:END_ID(Entity)`, `confidence`: toFloat(line.`confidence:double`), `evidence`: line.`evidence`, `field`: line.`field`, `start`: toInteger(line.`start:int`), `end`: toInteger(line.`end:int`), `cue`: line.`cue`, `mention_count`: toInteger(line.`mention_count:int`), `surface_forms`: split(line.`surface_forms:string[]`, ';')} AS row
+  MATCH (a:Paper {id: row.source}) MATCH (b:Entity {id: row.target}) MERGE (a)-[r:USES]->(b) SET r.`confidence` = row.`confidence`, r.`evidence` = row.`evidence`, r.`field` = row.`field`, r.`start` = row.`start`, r.`end` = row.`end`, r.`cue` = row.`cue`, r.`mention_count` = row.`mention_count`, r.`surface_forms` = row.`surface_forms`
 } IN TRANSACTIONS OF 1000 ROWS;
 
 LOAD CSV WITH HEADERS FROM 'file:///rels_EVALUATES_ON.csv' AS line
 CALL {
   WITH line
-  WITH {source: line.`:START_ID(Paper)`, target: line.`:END_ID(Entity)`, `confidence`: toFloat(line.`confidence:double`), `evidence`: line.`evidence`, `field`: line.`field`, `start`: toInteger(line.`start:int`), `end`: toInteger(line.`end:int`), `mention_count`: toInteger(line.`mention_count:int`), `surface_forms`: split(line.`surface_forms:string[]`, ';')} AS row
-  MATCH (a:Paper {id: row.source}) MATCH (b:Entity {id: row.target}) MERGE (a)-[r:EVALUATES_ON]->(b) SET r.`confidence` = row.`confidence`, r.`evidence` = row.`evidence`, r.`field` = row.`field`, r.`start` = row.`start`, r.`end` = row.`end`, r.`mention_count` = row.`mention_count`, r.`surface_forms` = row.`surface_forms`
+  WITH {source: line.`:START_ID(Paper)`, target: line.`:END_ID(Entity)`, `confidence`: toFloat(line.`confidence:double`), `evidence`: line.`evidence`, `field`: line.`field`, `start`: toInteger(line.`start:int`), `end`: toInteger(line.`end:int`), `cue`: line.`cue`, `mention_count`: toInteger(line.`mention_count:int`), `surface_forms`: split(line.`surface_forms:string[]`, ';')} AS row
+  MATCH (a:Paper {id: row.source}) MATCH (b:Entity {id: row.target}) MERGE (a)-[r:EVALUATES_ON]->(b) SET r.`confidence` = row.`confidence`, r.`evidence` = row.`evidence`, r.`field` = row.`field`, r.`start` = row.`start`, r.`end` = row.`end`, r.`cue` = row.`cue`, r.`mention_count` = row.`mention_count`, r.`surface_forms` = row.`surface_forms`
 } IN TRANSACTIONS OF 1000 ROWS;
 
 LOAD CSV WITH HEADERS FROM 'file:///rels_TRAINS_ON.csv' AS line
 CALL {
   WITH line
-  WITH {source: line.`:START_ID(Paper)`, target: line.`:END_ID(Entity)`, `confidence`: toFloat(line.`confidence:double`), `evidence`: line.`evidence`, `field`: line.`field`, `start`: toInteger(line.`start:int`), `end`: toInteger(line.`end:int`), `mention_count`: toInteger(line.`mention_count:int`), `surface_forms`: split(line.`surface_forms:string[]`, ';')} AS row
-  MATCH (a:Paper {id: row.source}) MATCH (b:Entity {id: row.target}) MERGE (a)-[r:TRAINS_ON]->(b) SET r.`confidence` = row.`confidence`, r.`evidence` = row.`evidence`, r.`field` = row.`field`, r.`start` = row.`start`, r.`end` = row.`end`, r.`mention_count` = row.`mention_count`, r.`surface_forms` = row.`surface_forms`
+  WITH {source: line.`:START_ID(Paper)`, target: line.`:END_ID(Entity)`, `confidence`: toFloat(line.`confidence:double`), `evidence`: line.`evidence`, `field`: line.`field`, `start`: toInteger(line.`start:int`), `end`: toInteger(line.`end:int`), `cue`: line.`cue`, `mention_count`: toInteger(line.`mention_count:int`), `surface_forms`: split(line.`surface_forms:string[]`, ';')} AS row
+  MATCH (a:Paper {id: row.source}) MATCH (b:Entity {id: row.target}) MERGE (a)-[r:TRAINS_ON]->(b) SET r.`confidence` = row.`confidence`, r.`evidence` = row.`evidence`, r.`field` = row.`field`, r.`start` = row.`start`, r.`end` = row.`end`, r.`cue` = row.`cue`, r.`mention_count` = row.`mention_count`, r.`surface_forms` = row.`surface_forms`
 } IN TRANSACTIONS OF 1000 ROWS;
 
 LOAD CSV WITH HEADERS FROM 'file:///rels_FINE_TUNES.csv' AS line
 CALL {
   WITH line
-  WITH {source: line.`:START_ID(Paper)`, target: line.`:END_ID(Entity)`, `confidence`: toFloat(line.`confidence:double`), `evidence`: line.`evidence`, `field`: line.`field`, `start`: toInteger(line.`start:int`), `end`: toInteger(line.`end:int`), `mention_count`: toInteger(line.`mention_count:int`), `surface_forms`: split(line.`surface_forms:string[]`, ';')} AS row
-  MATCH (a:Paper {id: row.source}) MATCH (b:Entity {id: row.target}) MERGE (a)-[r:FINE_TUNES]->(b) SET r.`confidence` = row.`confidence`, r.`evidence` = row.`evidence`, r.`field` = row.`field`, r.`start` = row.`start`, r.`end` = row.`end`, r.`mention_count` = row.`mention_count`, r.`surface_forms` = row.`surface_forms`
+  WITH {source: line.`:START_ID(Paper)`, target: line.`:END_ID(Entity)`, `confidence`: toFloat(line.`confidence:double`), `evidence`: line.`evidence`, `field`: line.`field`, `start`: toInteger(line.`start:int`), `end`: toInteger(line.`end:int`), `cue`: line.`cue`, `mention_count`: toInteger(line.`mention_count:int`), `surface_forms`: split(line.`surface_forms:string[]`, ';')} AS row
+  MATCH (a:Paper {id: row.source}) MATCH (b:Entity {id: row.target}) MERGE (a)-[r:FINE_TUNES]->(b) SET r.`confidence` = row.`confidence`, r.`evidence` = row.`evidence`, r.`field` = row.`field`, r.`start` = row.`start`, r.`end` = row.`end`, r.`cue` = row.`cue`, r.`mention_count` = row.`mention_count`, r.`surface_forms` = row.`surface_forms`
 } IN TRANSACTIONS OF 1000 ROWS;
 
 LOAD CSV WITH HEADERS FROM 'file:///rels_RUNS_ON.csv' AS line
 CALL {
   WITH line
-  WITH {source: line.`:START_ID(Paper)`, target: line.`:END_ID(Entity)`, `confidence`: toFloat(line.`confidence:double`), `evidence`: line.`evidence`, `field`: line.`field`, `start`: toInteger(line.`start:int`), `end`: toInteger(line.`end:int`), `mention_count`: toInteger(line.`mention_count:int`), `surface_forms`: split(line.`surface_forms:string[]`, ';')} AS row
-  MATCH (a:Paper {id: row.source}) MATCH (b:Entity {id: row.target}) MERGE (a)-[r:RUNS_ON]->(b) SET r.`confidence` = row.`confidence`, r.`evidence` = row.`evidence`, r.`field` = row.`field`, r.`start` = row.`start`, r.`end` = row.`end`, r.`mention_count` = row.`mention_count`, r.`surface_forms` = row.`surface_forms`
+  WITH {source: line.`:START_ID(Paper)`, target: line.`:END_ID(Entity)`, `confidence`: toFloat(line.`confidence:double`), `evidence`: line.`evidence`, `field`: line.`field`, `start`: toInteger(line.`start:int`), `end`: toInteger(line.`end:int`), `cue`: line.`cue`, `mention_count`: toInteger(line.`mention_count:int`), `surface_forms`: split(line.`surface_forms:string[]`, ';')} AS row
+  MATCH (a:Paper {id: row.source}) MATCH (b:Entity {id: row.target}) MERGE (a)-[r:RUNS_ON]->(b) SET r.`confidence` = row.`confidence`, r.`evidence` = row.`evidence`, r.`field` = row.`field`, r.`start` = row.`start`, r.`end` = row.`end`, r.`cue` = row.`cue`, r.`mention_count` = row.`mention_count`, r.`surface_forms` = row.`surface_forms`
 } IN TRANSACTIONS OF 1000 ROWS;
 
 LOAD CSV WITH HEADERS FROM 'file:///rels_COMPARES_WITH.csv' AS line
 CALL {
   WITH line
-  WITH {source: line.`:START_ID(Paper)`, target: line.`:END_ID(Entity)`, `confidence`: toFloat(line.`confidence:double`), `evidence`: line.`evidence`, `field`: line.`field`, `start`: toInteger(line.`start:int`), `end`: toInteger(line.`end:int`), `mention_count`: toInteger(line.`mention_count:int`), `surface_forms`: split(line.`surface_forms:string[]`, ';')} AS row
-  MATCH (a:Paper {id: row.source}) MATCH (b:Entity {id: row.target}) MERGE (a)-[r:COMPARES_WITH]->(b) SET r.`confidence` = row.`confidence`, r.`evidence` = row.`evidence`, r.`field` = row.`field`, r.`start` = row.`start`, r.`end` = row.`end`, r.`mention_count` = row.`mention_count`, r.`surface_forms` = row.`surface_forms`
+  WITH {source: line.`:START_ID(Paper)`, target: line.`:END_ID(Entity)`, `confidence`: toFloat(line.`confidence:double`), `evidence`: line.`evidence`, `field`: line.`field`, `start`: toInteger(line.`start:int`), `end`: toInteger(line.`end:int`), `cue`: line.`cue`, `mention_count`: toInteger(line.`mention_count:int`), `surface_forms`: split(line.`surface_forms:string[]`, ';')} AS row
+  MATCH (a:Paper {id: row.source}) MATCH (b:Entity {id: row.target}) MERGE (a)-[r:COMPARES_WITH]->(b) SET r.`confidence` = row.`confidence`, r.`evidence` = row.`evidence`, r.`field` = row.`field`, r.`start` = row.`start`, r.`end` = row.`end`, r.`cue` = row.`cue`, r.`mention_count` = row.`mention_count`, r.`surface_forms` = row.`surface_forms`
 } IN TRANSACTIONS OF 1000 ROWS;
 
 LOAD CSV WITH HEADERS FROM 'file:///rels_OUTPERFORMS.csv' AS line
 CALL {
   WITH line
-  WITH {source: line.`:START_ID(Paper)`, target: line.`:END_ID(Entity)`, `confidence`: toFloat(line.`confidence:double`), `evidence`: line.`evidence`, `field`: line.`field`, `start`: toInteger(line.`start:int`), `end`: toInteger(line.`end:int`), `mention_count`: toInteger(line.`mention_count:int`), `surface_forms`: split(line.`surface_forms:string[]`, ';')} AS row
-  MATCH (a:Paper {id: row.source}) MATCH (b:Entity {id: row.target}) MERGE (a)-[r:OUTPERFORMS]->(b) SET r.`confidence` = row.`confidence`, r.`evidence` = row.`evidence`, r.`field` = row.`field`, r.`start` = row.`start`, r.`end` = row.`end`, r.`mention_count` = row.`mention_count`, r.`surface_forms` = row.`surface_forms`
+  WITH {source: line.`:START_ID(Paper)`, target: line.`:END_ID(Entity)`, `confidence`: toFloat(line.`confidence:double`), `evidence`: line.`evidence`, `field`: line.`field`, `start`: toInteger(line.`start:int`), `end`: toInteger(line.`end:int`), `cue`: line.`cue`, `mention_count`: toInteger(line.`mention_count:int`), `surface_forms`: split(line.`surface_forms:string[]`, ';')} AS row
+  MATCH (a:Paper {id: row.source}) MATCH (b:Entity {id: row.target}) MERGE (a)-[r:OUTPERFORMS]->(b) SET r.`confidence` = row.`confidence`, r.`evidence` = row.`evidence`, r.`field` = row.`field`, r.`start` = row.`start`, r.`end` = row.`end`, r.`cue` = row.`cue`, r.`mention_count` = row.`mention_count`, r.`surface_forms` = row.`surface_forms`
 } IN TRANSACTIONS OF 1000 ROWS;
 
 LOAD CSV WITH HEADERS FROM 'file:///rels_VARIANT_OF.csv' AS line
