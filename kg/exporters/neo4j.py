@@ -203,12 +203,6 @@ def constraint_statements() -> list[str]:
             for label in (PAPER, ENTITY)]
 
 
-def _label_pattern(kind: str, dialect: str) -> str:
-    if kind == PAPER:
-        return PAPER
-    return ENTITY if dialect == "kuzu" else f"{ENTITY}:{kind}"
-
-
 KUZU_TYPES = {"string": "STRING", "int": "INT64", "double": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE",
               "string[]": "STRING[]"}
 
@@ -232,10 +226,18 @@ def _set_clause(var: str, columns: tuple[Column, ...], dialect: str = "neo4j") -
 def node_merge(kind: str, dialect: str = "neo4j") -> str:
     """The MERGE body for one node row bound to `row` (shared by the driver and load.cypher).
 
-    dialect "kuzu" writes the single label :Entity (Kuzu has no multi-label nodes); the node's
-    type is in its `kind` property either way.
+    Entities are merged on :Entity(id) and then given their type label (and lose another type
+    label a previous load gave them), so a re-typed entity is updated, not duplicated. Dialect
+    "kuzu" keeps the single label :Entity (Kuzu has no multi-label nodes); the type is also in
+    the `kind` property either way.
     """
-    return f"MERGE (n:{_label_pattern(kind, dialect)} {{id: row.id}})" + _set_clause("n", node_columns(kind), dialect)
+    if kind == PAPER:
+        return f"MERGE (n:{PAPER} {{id: row.id}})" + _set_clause("n", node_columns(kind), dialect)
+    merge = f"MERGE (n:{ENTITY} {{id: row.id}})" + _set_clause("n", node_columns(kind), dialect)
+    if dialect == "kuzu":
+        return merge
+    others = ", ".join(f"n:{other}" for other in ENTITY_TYPES if other != kind)
+    return f"{merge}, n:{kind} REMOVE {others}"
 
 
 def rel_merge(relation: str, dialect: str = "neo4j") -> str:

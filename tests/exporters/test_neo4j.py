@@ -130,7 +130,9 @@ def test_driver_statements_run_in_ladybug(small_graph, tmp_path):
 
 def test_neo4j_statements_use_both_entity_labels(small_graph):
     statements = {s for s, _ in N.cypher_batches(small_graph)}
-    assert "UNWIND $rows AS row MERGE (n:Entity:Method {id: row.id})" in "\n".join(statements)
+    method = next(s for s in statements if ", n:Method REMOVE" in s)
+    assert method.startswith("UNWIND $rows AS row MERGE (n:Entity {id: row.id}) SET n.`kind` = row.`kind`, ")
+    assert method.endswith(", n:Method REMOVE n:Model, n:Dataset, n:Hardware")
     assert any(s.startswith("UNWIND $rows AS row MATCH (a:Paper {id: row.source}) MATCH (b:Entity {id: row.target})"
                             " MERGE (a)-[r:USES]->(b)") for s in statements)
 
