@@ -17,28 +17,28 @@ LOAD CSV WITH HEADERS FROM 'file:///nodes_Method.csv' AS line
 CALL {
   WITH line
   WITH {id: line.`id:ID(Entity)`, `kind`: line.`kind`, `label`: line.`label`, `aliases`: split(line.`aliases:string[]`, ';'), `family`: line.`family`, `description`: line.`description`, `external_ids`: split(line.`external_ids:string[]`, ';'), `known`: toBoolean(line.`known:boolean`), `paper_count`: toInteger(line.`paper_count:int`)} AS row
-  MERGE (n:Entity:Method {id: row.id}) SET n.`kind` = row.`kind`, n.`label` = row.`label`, n.`aliases` = row.`aliases`, n.`family` = row.`family`, n.`description` = row.`description`, n.`external_ids` = row.`external_ids`, n.`known` = row.`known`, n.`paper_count` = row.`paper_count`
+  MERGE (n:Entity {id: row.id}) SET n.`kind` = row.`kind`, n.`label` = row.`label`, n.`aliases` = row.`aliases`, n.`family` = row.`family`, n.`description` = row.`description`, n.`external_ids` = row.`external_ids`, n.`known` = row.`known`, n.`paper_count` = row.`paper_count`, n:Method REMOVE n:Model, n:Dataset, n:Hardware
 } IN TRANSACTIONS OF 1000 ROWS;
 
 LOAD CSV WITH HEADERS FROM 'file:///nodes_Model.csv' AS line
 CALL {
   WITH line
   WITH {id: line.`id:ID(Entity)`, `kind`: line.`kind`, `label`: line.`label`, `aliases`: split(line.`aliases:string[]`, ';'), `family`: line.`family`, `description`: line.`description`, `external_ids`: split(line.`external_ids:string[]`, ';'), `known`: toBoolean(line.`known:boolean`), `paper_count`: toInteger(line.`paper_count:int`)} AS row
-  MERGE (n:Entity:Model {id: row.id}) SET n.`kind` = row.`kind`, n.`label` = row.`label`, n.`aliases` = row.`aliases`, n.`family` = row.`family`, n.`description` = row.`description`, n.`external_ids` = row.`external_ids`, n.`known` = row.`known`, n.`paper_count` = row.`paper_count`
+  MERGE (n:Entity {id: row.id}) SET n.`kind` = row.`kind`, n.`label` = row.`label`, n.`aliases` = row.`aliases`, n.`family` = row.`family`, n.`description` = row.`description`, n.`external_ids` = row.`external_ids`, n.`known` = row.`known`, n.`paper_count` = row.`paper_count`, n:Model REMOVE n:Method, n:Dataset, n:Hardware
 } IN TRANSACTIONS OF 1000 ROWS;
 
 LOAD CSV WITH HEADERS FROM 'file:///nodes_Dataset.csv' AS line
 CALL {
   WITH line
   WITH {id: line.`id:ID(Entity)`, `kind`: line.`kind`, `label`: line.`label`, `aliases`: split(line.`aliases:string[]`, ';'), `family`: line.`family`, `description`: line.`description`, `external_ids`: split(line.`external_ids:string[]`, ';'), `known`: toBoolean(line.`known:boolean`), `paper_count`: toInteger(line.`paper_count:int`)} AS row
-  MERGE (n:Entity:Dataset {id: row.id}) SET n.`kind` = row.`kind`, n.`label` = row.`label`, n.`aliases` = row.`aliases`, n.`family` = row.`family`, n.`description` = row.`description`, n.`external_ids` = row.`external_ids`, n.`known` = row.`known`, n.`paper_count` = row.`paper_count`
+  MERGE (n:Entity {id: row.id}) SET n.`kind` = row.`kind`, n.`label` = row.`label`, n.`aliases` = row.`aliases`, n.`family` = row.`family`, n.`description` = row.`description`, n.`external_ids` = row.`external_ids`, n.`known` = row.`known`, n.`paper_count` = row.`paper_count`, n:Dataset REMOVE n:Method, n:Model, n:Hardware
 } IN TRANSACTIONS OF 1000 ROWS;
 
 LOAD CSV WITH HEADERS FROM 'file:///nodes_Hardware.csv' AS line
 CALL {
   WITH line
   WITH {id: line.`id:ID(Entity)`, `kind`: line.`kind`, `label`: line.`label`, `aliases`: split(line.`aliases:string[]`, ';'), `family`: line.`family`, `description`: line.`description`, `external_ids`: split(line.`external_ids:string[]`, ';'), `known`: toBoolean(line.`known:boolean`), `paper_count`: toInteger(line.`paper_count:int`)} AS row
-  MERGE (n:Entity:Hardware {id: row.id}) SET n.`kind` = row.`kind`, n.`label` = row.`label`, n.`aliases` = row.`aliases`, n.`family` = row.`family`, n.`description` = row.`description`, n.`external_ids` = row.`external_ids`, n.`known` = row.`known`, n.`paper_count` = row.`paper_count`
+  MERGE (n:Entity {id: row.id}) SET n.`kind` = row.`kind`, n.`label` = row.`label`, n.`aliases` = row.`aliases`, n.`family` = row.`family`, n.`description` = row.`description`, n.`external_ids` = row.`external_ids`, n.`known` = row.`known`, n.`paper_count` = row.`paper_count`, n:Hardware REMOVE n:Method, n:Model, n:Dataset
 } IN TRANSACTIONS OF 1000 ROWS;
 
 LOAD CSV WITH HEADERS FROM 'file:///rels_MENTIONS.csv' AS line
