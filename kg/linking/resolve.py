@@ -21,7 +21,7 @@ from kg.linking import rules
 from kg.linking.kb import KnowledgeBase
 from kg.linking.normalize import letters_of, normalize_key, slugify
 from kg.linking.pipeline import (
-    ABBREVS, FOUND, JOINERS, KB_MATCHES, LINKED, SENTS, doc_text, scan_keys, sentence_bounds, token_view, with_plurals,
+    ABBREVS, FOUND, JOINERS, KB_MATCHES, LINKED, SENTS, doc_text, scan_keys, sentence_bounds, title_end_token, token_view, with_plurals,
 )
 
 # priority when two candidate spans have the same length (lower wins)
@@ -43,6 +43,7 @@ class Resolver:
         ents = self.kb.entities
         kb_matches = doc.user_data.get(KB_MATCHES, [])
         found = doc.user_data.get(FOUND, [])
+        title_end = title_end_token(doc)
         abbrevs = doc.user_data.get(ABBREVS, [])
         # candidate spans: (start, end, rule, entity key or None, type, confidence, cands)
         cands = []
@@ -69,7 +70,11 @@ class Resolver:
                 blocked.add(short_letters.rstrip("s"))
         for s, e, etype, rule, conf, intro, kb_id, extra in found:
             if rule in ("title-kb", "proposed-kb"):
-                if kb_id:
+                # a known method is introduced only by the paper that names it in its title too
+                # ("we propose a VAE-based ..." does not introduce the VAE); known models and
+                # datasets include recent releases, which papers do introduce
+                if kb_id and (rule == "title-kb" or self.kb.entities[kb_id].type != "Method" or any(
+                        m[2] == (kb_id,) and m[0] < title_end for m in kb_matches)):
                     introduced_keys.add(("kb", kb_id))
                 continue
             if rule == "variant":

@@ -158,7 +158,7 @@ INTRO_TOKENS = frozenset(
     for stem in "propos introduc present develop design releas construct creat curat devis contribut".split()
     for suffix in ("e", "es", "ed", "s", "")
     for w in (stem + suffix, (stem + suffix).capitalize())
-) | frozenset({"build", "builds", "built", "Build", "Builds", "Built", "called", "named", "dubbed", "termed", "coined", "namely"})
+) | frozenset({"build", "builds", "built", "Build", "Builds", "Built", "called", "named", "dubbed", "termed", "coined"})
 
 
 def is_size(text: str) -> bool:
@@ -330,7 +330,7 @@ INTRO_VERBS = frozenset(
 )
 # "X, a novel framework ...": an appositive announcing something new introduces the name before it.
 NOVEL_APPOSITIVE_RE = re.compile(r", an? (?:novel|new|first) ")
-NAMING_WORDS = frozenset("called named dubbed termed coined namely".split())
+NAMING_WORDS = frozenset("called named dubbed termed coined".split())
 
 
 _VERB_OBJECTS = frozenset(
