@@ -111,7 +111,8 @@ def reduce_corpus(papers: list[Paper], results, kb: KnowledgeBase) -> Iterator[P
         for key, etype, label, parent, intro, conf, mentions in linked:
             if key[0] == "new":
                 type_votes[key[1]][etype] += 2 if intro else 1
-                surfaces[key[1]][label] += 1
+                for m in mentions:
+                    surfaces[key[1]][" ".join(m[3].split())] += 1
     # a bare discovered short form defined elsewhere as one long form joins that entity
     alias_of: dict[str, tuple] = {}
     for letters, keys in defined.items():
@@ -120,11 +121,14 @@ def reduce_corpus(papers: list[Paper], results, kb: KnowledgeBase) -> Iterator[P
             k = normalize_key(letters)
             if ("new", k) != target:
                 alias_of[k] = target
-    new_ids: dict[str, tuple[str, str, str]] = {}
+    new_ids: dict[str, tuple[str, str, str, tuple[str, ...]]] = {}
     for k, votes in type_votes.items():
         etype = max(sorted(votes), key=lambda t: votes[t])
-        label = max(sorted(surfaces[k]), key=lambda s: surfaces[k][s])
-        new_ids[k] = (new_entity_id(k, etype, kb), etype, label)
+        # the label is the spelling used most ("COAT" over its long form), ties to the longer
+        forms = surfaces[k]
+        label = max(sorted(forms), key=lambda f: (forms[f], len(f)))
+        aliases = tuple(sorted({f for f in forms if f != label and not f.endswith(("'s", "’s"))}))[:12]
+        new_ids[k] = (new_entity_id(k, etype, kb), etype, label, aliases)
     variant_ids = {key[1] for linked, _u, _a, _s in results for key, *_ in linked if key[0] == "variant"}
     gazetteer = _gazetteer(results)
     for paper, (linked, unresolved, _abbrevs, scan) in zip(papers, results):
@@ -202,8 +206,8 @@ def _build(linked, unresolved, defined, alias_of, new_ids, variant_ids, kb):
             if parent not in kb.entities and parent not in variant_ids:
                 parent = next((p for p in _family_chain(vid, kb)), None)
             return Entity(id=vid, type="Model", label=label, parent=parent, known=False)
-        nid, ntype, nlabel = new_ids[key[1]]
-        return Entity(id=nid, type=ntype, label=nlabel, known=False)
+        nid, ntype, nlabel, aliases = new_ids[key[1]]
+        return Entity(id=nid, type=ntype, label=nlabel, aliases=aliases, known=False)
 
     for key, etype, label, parent, intro, conf, mentions in linked:
         ent = entity_for(key, etype, label, parent)
