@@ -519,6 +519,14 @@ class NameRules:
                     k -= 1
                 if k < s and k > 0 and texts[k - 1] not in SENT_END and texts[k - 1][:1].islower():
                     found.append((k, e, etype, "head-noun", 0.65, False, None, None))
+        for m in rules.SCORE_ON_RE.finditer(text):
+            k = at_start.get(m.end())
+            if k is None or covered[k] is not None:
+                continue
+            s, e = _compound_around(texts, keys, spaced, k)
+            name = text[starts[s] : ends[e - 1]]
+            if s == k and rules.is_name_like(name) and not rules.is_short_acronym(name) and not rules.is_number_format(name):
+                found.append((s, e, "Dataset", "score-on", 0.65, False, None, None))
         self._title_prefix(doc, tv, title_end, covered, kb_matches, found)
         self._proposed(doc, tv, covered, kb_matches, found)
         self._novel_appositives(doc, tv, covered, kb_matches, found)

@@ -151,6 +151,8 @@ FORMAT_TECHNIQUE_RE = re.compile(r"\d (?:training|quantization|inference|pre-?tr
 # Benchmark-shaped coined names: "LiveCodeBench", "SAGE-Eval", "TruthfulQA", "MedLFQA".
 DATASET_SUFFIX_RE = re.compile(r"(?:Bench|-Eval|QA)(?![\w+-])")
 DATASET_SHAPE_RE = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*?(?:-?Bench|-Eval|[a-z][A-Za-z0-9]*QA)")
+# "53.0% on ProcessBench", "accuracy on Math-Hard": results are reported on a benchmark.
+SCORE_ON_RE = re.compile(r"(?:%|\bpoints?|\baccuracy|\bscores?|\bF1|\bBLEU|\bpass@\d+|\bEM) on (?:the )?(?=[A-Z])")
 HEAD_NOUN_RE = re.compile(r" (benchmarks?|datasets?|corpus|suite|leaderboard|testbed|models?)(?![\w-])")
 SIZE_TOKEN_RE = re.compile(r"[-_ ](\d+(?:\.\d+)?[BMKTbmkt])(?![\w.+]|\.\d)")
 INTRO_TOKENS = frozenset(

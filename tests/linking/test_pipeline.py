@@ -242,3 +242,10 @@ def test_device_counts_and_spaced_model_variants(kb):
     (pe,) = link_papers([paper], kb=kb)
     got = {m.text: le.entity.type for le in pe.entities for m in le.mentions}
     assert got["A100"] == "Hardware" and got["Claude 3.5 Sonnet"] == "Model" and got["GPT-4 Turbo"] == "Model"
+
+
+def test_scores_reported_on_a_name_make_it_a_dataset(kb):
+    paper = Paper(id="x", title="Medical QA", abstract="Our model reaches 71.2% on ZetaMedEval-X and beats GPT-4.")
+    (pe,) = link_papers([paper], kb=kb)
+    got = {m.text: le.entity.type for le in pe.entities for m in le.mentions}
+    assert got.get("ZetaMedEval-X") == "Dataset"
