@@ -117,7 +117,7 @@ def _interrupt(signum, frame):
 @click.option("--port", type=click.IntRange(0, 65535), default=server.DEFAULT_PORT, show_default=True,
               help="Port to listen on.")
 @click.option("--timeout", "timeout_s", type=click.IntRange(1), default=server.DEFAULT_TIMEOUT_S,
-              show_default=True, help="Per-query time limit in seconds.")
+              show_default=True, help="Per-query time limit in seconds, passed to the server (best effort).")
 def serve_command(graph_dir, host, port, timeout_s):
     """Serve the graph as a read-only SPARQL 1.1 Protocol endpoint (the Oxigraph server).
 

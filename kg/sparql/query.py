@@ -138,9 +138,10 @@ def _syntax_error(query: str, err: SyntaxError, source: str | None, prefixes: Ma
     line, column, reason = int(match.group(1)), int(match.group(2)), " ".join(match.group(3).split())
     lines = query.splitlines()
     last = max((i for i, t in enumerate(lines, 1) if t.strip()), default=1)
-    form = _QUERY_FORM_RE.match(_strip_comments(query))
+    stripped = _strip_comments(query)  # same lines and columns: comments only lose line tails
+    form = _QUERY_FORM_RE.match(stripped)
     if form and form.group(2).upper() not in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-        before = query[: form.start(2)]
+        before = stripped[: form.start(2)]
         line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
         reason = f"a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE, not '{form.group(2)}'"
     elif line > last:

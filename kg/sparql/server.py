@@ -5,6 +5,9 @@ Protocol server: GET and POST queries, results by Accept header (JSON, XML, CSV,
 N-Triples for graphs), CORS, a per-query time limit, a query page for browsers. It opens the store
 read-only, so it shares it with `kg query` and other readers.
 
+The per-query time limit is passed as `--timeout-s`; Oxigraph 0.5.13 does not enforce it on every
+query (a large cross product ran on past it here), so treat it as best effort.
+
 Not supported: updates and the Graph Store protocol's writes (refused by the read-only server);
 serving a store that another process is rebuilding in place (we rebuild into a new directory, so
 a running server keeps answering from the old files until it is restarted).

@@ -48,6 +48,7 @@ def test_run_query_graph_results_are_turtle(small_store, query):
 @pytest.mark.parametrize("query, line, column", [
     ("SELECT ?s WHERE {\n  ?s ?p \n}", 3, 1),
     ("SELEC * WHERE { ?s ?p ?o }", 1, 1),
+    ("# a comment\nPREFIX ex: <http://x/> # another\n  selec * {}", 3, 3),
 ])
 def test_run_query_syntax_error_has_line_and_column(small_store, query, line, column):
     with pytest.raises(SparqlSyntaxError) as info:

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 import rdflib
-from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper, TURTLE, N3, POST, GET, URLENCODED, POSTDIRECTLY
+from SPARQLWrapper import CSV, GET, JSON, POST, POSTDIRECTLY, TSV, TURTLE, URLENCODED, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from kg.sparql import server
