@@ -11,11 +11,13 @@ import urllib.request
 
 import pytest
 import rdflib
-from SPARQLWrapper import CSV, GET, JSON, POST, POSTDIRECTLY, TSV, TURTLE, URLENCODED, XML, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from kg.sparql import server
-from kg.sparql.store import store_path
+pytest.importorskip("SPARQLWrapper")
+from SPARQLWrapper import CSV, GET, JSON, POST, POSTDIRECTLY, TSV, TURTLE, URLENCODED, XML, SPARQLWrapper  # noqa: E402
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed  # noqa: E402
+
+from kg.sparql import server  # noqa: E402
+from kg.sparql.store import store_path  # noqa: E402
 
 
 def _server_installed() -> bool:
