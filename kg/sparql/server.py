@@ -9,8 +9,8 @@ The per-query time limit is passed as `--timeout-s`; Oxigraph 0.5.13 does not en
 query (a large cross product ran on past it here), so treat it as best effort.
 
 Not supported: updates and the Graph Store protocol's writes (refused by the read-only server);
-serving a store that another process is rebuilding in place (we rebuild into a new directory, so
-a running server keeps answering from the old files until it is restarted).
+following a rebuild: the store is rebuilt into a new directory and the old one removed, so after
+`kg build` restart `kg serve` (a server left running serves the old graph at best).
 """
 from __future__ import annotations
 

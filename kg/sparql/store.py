@@ -155,7 +155,7 @@ def write_store(triples: Iterable, graph_dir: str | os.PathLike, *, stamp: dict 
             old = Path(tempfile.mkdtemp(prefix=".store-old-", dir=graph_dir))
             os.replace(target, old / STORE_DIRNAME)
         os.replace(tmp, target)
-        if old is not None:  # a server still reading the old files keeps them until it stops
+        if old is not None:  # open readers keep the files they hold; `kg serve` needs a restart
             shutil.rmtree(old, ignore_errors=True)
     finally:
         if tmp.exists():

@@ -189,3 +189,21 @@ def test_sample_model_families(sample_graph, sample_store):
     assert "Llama 2" in by_id["llama"]["variants"].split(", ")  # a real family with a real variant
     assert by_id["qwen"]["variants"].split(", ") == sorted(by_id["qwen"]["variants"].split(", "))
     assert [r["papers"] for r in rows] == sorted((r["papers"] for r in rows), reverse=True)
+
+
+def test_cli_query_name_on_sample_json(sample_graph_dir):
+    import json
+
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    result = CliRunner().invoke(main, ["query", "--name", "low-precision-hardware", "--param", "precision=FP8",
+                                       "--format", "json", "--graph", str(sample_graph_dir)])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["head"]["vars"] == ["hardware", "label", "papers", "titles"]
+    rows = doc["results"]["bindings"]
+    assert rows
+    assert any(r["label"]["value"] == "H100" for r in rows)  # "FP8 vs. BF16 Training" runs on H100
+    assert all(r["papers"]["datatype"].endswith("#integer") for r in rows)
