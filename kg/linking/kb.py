@@ -30,9 +30,9 @@ LOG = logging.getLogger(__name__)
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._+-]*$")
 TYPE_BY_PREFIX = (("models", "Model"), ("methods", "Method"), ("datasets", "Dataset"), ("hardware", "Hardware"))
-ENTRY_KEYS = {"id", "label", "aliases", "parent", "description", "pwc", "case_sensitive", "shared_alias"}
+ENTRY_KEYS = {"id", "label", "aliases", "parent", "description", "pwc", "case_sensitive", "shared_alias", "generic"}
 # Bump when the compiled layout changes, so stale caches are ignored.
-CACHE_VERSION = "kb-4"
+CACHE_VERSION = "kb-5"
 
 
 @dataclass
@@ -41,6 +41,9 @@ class KnowledgeBase:
 
     entities: id -> Entity. aliases: normalized key -> ids (sorted) of entities with that form.
     case_sensitive: ids whose surface forms must match exactly (short acronyms that are words).
+    generic: ids of broad classes ("diffusion model", "process reward model", "convolution"): real
+    terms, matched so that they cover their words, but never reported as an entity of a paper
+    (the guideline leaves out generic words; their specific children, e.g. DDPM, still count).
     surfaces: id -> every surface form (label + aliases) as written in the YAML.
     """
 
@@ -48,6 +51,7 @@ class KnowledgeBase:
     aliases: dict[str, tuple[str, ...]]
     case_sensitive: frozenset[str] = frozenset()
     shared_alias: frozenset[str] = frozenset()
+    generic: frozenset[str] = frozenset()
     digest: str = ""
     files: tuple[str, ...] = ()
     children: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -147,7 +151,7 @@ def compile_kb(directory: Path) -> KnowledgeBase:
     files = _kb_files(directory)
     entities: dict[str, Entity] = {}
     where: dict[str, tuple[Path, int, dict]] = {}
-    case_sensitive, shared = set(), set()
+    case_sensitive, shared, generic = set(), set(), set()
     for path in files:
         for index, entry, ent in _read_file(path, entity_type_for(path)):
             if ent.id in entities:
@@ -159,6 +163,8 @@ def compile_kb(directory: Path) -> KnowledgeBase:
                 case_sensitive.add(ent.id)
             if entry.get("shared_alias"):
                 shared.add(ent.id)
+            if entry.get("generic"):
+                generic.add(ent.id)
     children: dict[str, list[str]] = {}
     for eid, ent in entities.items():
         if ent.parent is None:
@@ -186,6 +192,7 @@ def compile_kb(directory: Path) -> KnowledgeBase:
         aliases={k: tuple(sorted(v)) for k, v in aliases.items()},
         case_sensitive=frozenset(case_sensitive),
         shared_alias=frozenset(shared),
+        generic=frozenset(generic),
         files=tuple(p.name for p in files),
         children={k: tuple(sorted(v)) for k, v in children.items()},
     )

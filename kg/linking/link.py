@@ -216,7 +216,7 @@ def _build(linked, unresolved, defined, alias_of, new_ids, variant_ids, kb):
     for ids, mention, letters in unresolved:
         keys = defined.get(letters)
         hits = [k for k in (keys or ()) if k[0] == "kb" and k[1] in ids]
-        if len(hits) == 1:
+        if len(hits) == 1 and hits[0][1] not in kb.generic:
             add(kb.entities[hits[0][1]], False, 0.6, (mention,))
     out = []
     for eid in order:

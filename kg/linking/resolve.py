@@ -131,7 +131,10 @@ class Resolver:
         by_key: dict[tuple, list] = {}
         unresolved = []
         span_list = []
+        generic = self.kb.generic
         for s, e, rule, key, etype, conf, ids in chosen:
+            if key is not None and key[0] == "kb" and key[1] in generic:
+                continue  # a broad class ("diffusion models"): its words are covered, not reported
             lo, hi = sentence_bounds(doc, s)
             mention = (starts[s], ends[e - 1], starts[lo], ends[hi - 1], conf)
             if key is None:

@@ -1,0 +1,58 @@
+"""General rules of how ML abstracts name things, each on real sentences of the sample corpus.
+
+Architecture classes are models; broad classes are not reported; lowercase technique names are
+found; a longer real name around a known one is a different entity; datasets named by context.
+"""
+import pytest
+
+from kg.linking import link_papers
+from kg.records import Paper
+
+
+def _link(kb, title, abstract):
+    (pe,) = link_papers([Paper(id="t", title=title, abstract=abstract)], kb=kb)
+    return pe.entities
+
+
+def _texts(entities):
+    return {m.text: le for le in entities for m in le.mentions}
+
+
+def _sentence(find_paper, phrase):
+    """The sentence of the sample corpus that contains phrase."""
+    paper = find_paper(phrase)
+    text = paper.abstract if phrase in paper.abstract else paper.title
+    i = text.index(phrase)
+    start = max(text.rfind(". ", 0, i) + 2, 0) if text.rfind(". ", 0, i) >= 0 else 0
+    end = text.find(". ", i)
+    return text[start : end + 1 if end >= 0 else len(text)]
+
+
+def test_architecture_classes_are_models(kb, find_paper):
+    s = _sentence(find_paper, "across various backbones (CNNs, Transformers, and Mambas)")
+    got = _texts(_link(kb, "", s))
+    assert got["CNNs"].entity.id == "convolutional-neural-network"
+    assert got["CNNs"].entity.type == "Model"
+    for eid in ("long-short-term-memory", "graph-neural-network", "variational-autoencoder", "generative-adversarial-network"):
+        assert kb.entities[eid].type == "Model"
+    # components stay methods
+    for eid in ("self-attention", "feed-forward-network", "mixture-of-experts"):
+        assert kb.entities[eid].type == "Method"
+
+
+def test_kb_parents_keep_the_type(kb):
+    for eid, ent in kb.entities.items():
+        if ent.parent is not None:
+            assert kb.entities[ent.parent].type == ent.type, eid
+
+
+def test_generic_classes_cover_their_words_but_are_not_reported(kb, find_paper):
+    s = _sentence(find_paper, "Masked diffusion models (MDMs) have shown promise")
+    got = _texts(_link(kb, "", s))
+    assert "diffusion models" not in got
+    s = _sentence(find_paper, "training process reward models (PRMs) online")
+    got = _texts(_link(kb, "", s))
+    assert not {"process reward models", "PRMs"} & set(got)
+    assert {"diffusion-model", "process-reward-model", "convolution"} <= kb.generic
+    # a specific child of a generic class is still an entity
+    assert "ddpm" not in kb.generic and kb.entities["ddpm"].parent == "diffusion-model"
