@@ -177,3 +177,13 @@ def test_cli_serve_prints_url_and_stops_with_the_server(small_graph_dir, free_po
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_serve_shares_the_store_with_kg_query(endpoint, small_graph_dir):
+    from kg.sparql import open_store, run_query
+
+    local = open_store(small_graph_dir)  # a second read-only reader while the server holds the store
+    client = _client(endpoint)
+    client.setQuery(COUNT)
+    served = client.query().convert()["results"]["bindings"][0]["n"]["value"]
+    assert run_query(local, COUNT).records() == [{"n": int(served)}]
