@@ -56,3 +56,17 @@ def test_generic_classes_cover_their_words_but_are_not_reported(kb, find_paper):
     assert {"diffusion-model", "process-reward-model", "convolution"} <= kb.generic
     # a specific child of a generic class is still an entity
     assert "ddpm" not in kb.generic and kb.entities["ddpm"].parent == "diffusion-model"
+
+
+@pytest.mark.parametrize(
+    "phrase, surface, eid",
+    [
+        ("RL training with an outcome veri", "RL", "reinforcement-learning"),
+        ("data curation strategies such as deduplication", "deduplication", "data-deduplication"),
+        ("reducing quantization error", "quantization", "model-quantization"),
+        ("continual pre-training and fine-tuning regimes", "continual pre-training", "continual-pre-training"),
+    ],
+)
+def test_lowercase_technique_names_are_found(kb, find_paper, phrase, surface, eid):
+    got = _texts(_link(kb, "", _sentence(find_paper, phrase)))
+    assert got[surface].entity.id == eid and got[surface].entity.type == "Method"
