@@ -27,17 +27,17 @@ import spacy
 from spacy.attrs import IDX, ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import compile_infix_regex, compile_suffix_regex
 
 from kg.linking import rules
 from kg.linking.kb import KnowledgeBase, load_kb
 from kg.linking.normalize import letters_of, normalize_key
+from kg.linking.tokenizer import INFIX_COUNT, INFIX_EXTRA, POSSESSIVES, SUFFIX_EXTRA, TV, spacy_tokenizer  # noqa: F401
 
 _KBS: dict[str, KnowledgeBase] = {}
 _TV_ATTRS = [ORTH, IDX, SPACY]
 _ORTH_CACHE: dict[int, tuple[str, str, int]] = {}  # orth id -> (text, key, length)
-_POSSESSIVES = frozenset({"'s", "’s", "'", "’", "'S"})
-TV = "kg.tv"            # token view: (texts, keys, starts, ends, spaces_after)
+_POSSESSIVES = POSSESSIVES
+# TV ("kg.tv"): token view (texts, keys, starts, ends, spaces_after), set by kg_tokenizer_v1
 SENTS = "kg.sents"      # sentence start token indices
 ABBREVS = "kg.abbrevs"  # (long_start, long_end, short_start, short_end)
 KB_MATCHES = "kg.kb"    # (start, end, candidate ids, confidence)
@@ -365,7 +365,7 @@ class KBMatcher:
             if end <= reach:
                 continue  # inside a longer match
             cands = self._filter(self.index[key], text[starts[start] : ends[end - 1]], plural)
-            if cands and rules.is_verb_use(texts, start, end):
+            if cands and (rules.is_verb_use(texts, start, end) or rules.is_not_a_mention(texts, spaced, start, end)):
                 cands = ()
             if cands and end - start >= 2 and keys[start] in rules.ORG_KEYS:
                 start = self._without_vendor(keys, start, end, cands)
@@ -884,27 +884,26 @@ def make_resolver(nlp: Language, name: str, *, kb_ref: str, spans_key: str):
 
 
 # ------------------------------------------------------------------------------------------------
-# Split hyphens and slashes inside names ("Qwen2.5-VL-7B" -> Qwen2.5 - VL - 7B) so a family
-# alias matches the start of a variant; keys fold the separators back.
-INFIX_EXTRA = r"(?<=[0-9A-Za-z.])[-–_/](?=[0-9A-Za-z])"
-# "8xA100", "8×H100": a device count written against the device name.
-INFIX_COUNT = r"(?<=[0-9])[x×](?=[A-Z][0-9])"
-# A sentence-final dot after a capital or digit ("LAION-400M.") is punctuation, not part of the name.
-SUFFIX_EXTRA = r"(?<=[0-9A-Z])\."
+# Tokenizer rules (INFIX_EXTRA, INFIX_COUNT, SUFFIX_EXTRA) live in kg/linking/tokenizer.py.
 PIPES = ("kg_sentences_v1", "kg_abbreviations_v1", "kg_kb_matcher_v1", "kg_name_rules_v1", "kg_resolver_v1")
 
 
-def build_nlp(kb: KnowledgeBase | None = None, *, spans_key: str = "kg.entities") -> Language:
-    """spacy.blank("en") with hyphen-splitting infixes, a large tokenizer cache and our components."""
+def build_nlp(kb: KnowledgeBase | None = None, *, spans_key: str = "kg.entities", tokenizer: str = "kg") -> Language:
+    """spacy.blank("en") with our tokenizer and components.
+
+    tokenizer "kg" (default): kg_tokenizer_v1, spaCy's English rules plus hyphen-splitting infixes
+    with a per-chunk cache (same tokens, several times faster on new text, see tokenizer.py);
+    "spacy": spaCy's own tokenizer with the same rules (for comparisons).
+    """
     kb = kb if kb is not None else load_kb()
     ref = register_kb(kb)
-    nlp = spacy.blank("en")
-    # The default cache keeps only 10,000 chunks and never evicts; the corpus has more.
-    nlp.tokenizer.max_cache_size = 1_000_000
-    infixes = list(nlp.Defaults.infixes) + [INFIX_EXTRA, INFIX_COUNT]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
-    suffixes = list(nlp.Defaults.suffixes) + [SUFFIX_EXTRA]
-    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    if tokenizer == "kg":
+        nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "kg_tokenizer_v1"}}})
+    elif tokenizer == "spacy":
+        nlp = spacy.blank("en")
+        nlp.tokenizer = spacy_tokenizer(nlp)
+    else:
+        raise ValueError(f"unknown tokenizer {tokenizer!r} (kg or spacy)")
     for factory in PIPES:
         config = {"kb_ref": ref} if factory not in ("kg_sentences_v1", "kg_abbreviations_v1") else {}
         if factory == "kg_resolver_v1":

@@ -346,3 +346,29 @@ def is_verb_use(texts: list[str], start: int, end: int) -> bool:
         return False
     w = texts[start]
     return w.islower() and w.endswith("ing") and end < len(texts) and texts[end].lower() in _VERB_OBJECTS
+
+
+_NOT_NAME_CHARS = frozenset("=<>*^")
+# "RL-free", "verifier-free": the thing is NOT used; "Chinchilla-optimal": a rule named after a model
+_NEGATING_SUFFIXES = frozenset({"free", "optimal"})
+
+
+def is_not_a_mention(texts: list[str], spaced, start: int, end: int) -> bool:
+    """Spans that spell a known alias but do not name it.
+
+    "T=5" (a formula, not T5), "770M T5" ("M" is the unit of 770, not the start of mT5),
+    "RL-free" / "Chinchilla-optimal" / "Chinchilla optimal" (a modifier built on the name).
+    """
+    for k in range(start, end):
+        if not _NOT_NAME_CHARS.isdisjoint(texts[k]):
+            return True
+    if start > 0 and not spaced[start - 1] and texts[start - 1].isdigit():
+        return True
+    n = len(texts)
+    if end < n:
+        nxt = texts[end]
+        if nxt in ("-", "–") and not spaced[end - 1] and end + 1 < n and texts[end + 1].lower() in _NEGATING_SUFFIXES:
+            return True
+        if spaced[end - 1] and nxt.lower() == "optimal":
+            return True
+    return False

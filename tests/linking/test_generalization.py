@@ -70,3 +70,12 @@ def test_generic_classes_cover_their_words_but_are_not_reported(kb, find_paper):
 def test_lowercase_technique_names_are_found(kb, find_paper, phrase, surface, eid):
     got = _texts(_link(kb, "", _sentence(find_paper, phrase)))
     assert got[surface].entity.id == eid and got[surface].entity.type == "Method"
+
+
+def test_formulas_units_and_modifiers_are_not_mentions(kb, find_paper):
+    got = _texts(_link(kb, "", _sentence(find_paper, "choose T=5, since as per literature")))
+    assert "T=5" not in got
+    got = _texts(_link(kb, "", _sentence(find_paper, "our finetuned 770M T5 model outperforms")))
+    assert "M T5" not in got and got["T5"].entity.id == "t5"
+    got = _texts(_link(kb, "", _sentence(find_paper, '"Chinchilla optimal" regime')))
+    assert "Chinchilla" not in got
