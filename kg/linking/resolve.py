@@ -59,12 +59,15 @@ class Resolver:
         abbrev_map: dict[str, tuple] = {}  # short form letters -> entity key
         abbrev_keys: dict[tuple[int, int], tuple] = {}
         blocked: set[str] = set()  # short forms this paper defines as tasks or classes
+        disowned: set[str] = set()  # short forms of KB entities this paper defines otherwise
         for ls, le, ss, se in abbrevs:
             key = self._abbrev_entity(doc, tv, ls, le, ss, se, kb_matches, new_types, labels, cands)
             short_letters = letters_of("".join(texts[ss:se]))
             if key is not None:
                 abbrev_map[short_letters] = key
                 abbrev_keys[(ls, le)] = key
+            elif any(m[0] == ss and m[1] == se and len(m[2]) == 1 for m in kb_matches):
+                disowned.add(short_letters)  # defined here as something else, which is not an entity
             elif _names_task_or_class([w for w, k in zip(texts[ls:le], keys[ls:le]) if k]):
                 blocked.add(short_letters)
                 blocked.add(short_letters.rstrip("s"))
@@ -115,6 +118,20 @@ class Resolver:
             if intro:
                 introduced_keys.add(key)
             cands.append([s, e, rule, key, etype, conf, ()])
+        # a short form this paper defines as a new name is that name, not a KB entity of the same letters
+        redefined = {lt: k for lt, k in abbrev_map.items() if k[0] == "new"}
+        if redefined or disowned:
+            kept = []
+            for c in cands:
+                if c[2] == "kb" and c[1] - c[0] <= 3:
+                    lt = letters_of("".join(texts[c[0] : c[1]]))
+                    if lt in disowned and lt not in abbrev_map:
+                        continue
+                    k = redefined.get(lt)
+                    if k is not None:
+                        c[2], c[3] = "repeat", k
+                kept.append(c)
+            cands = kept
         # resolve ambiguous KB spans from this document's context
         for c in cands:
             if c[3] is None and c[2] == "kb":
@@ -183,13 +200,13 @@ class Resolver:
             key = ("kb", long_kb[0][2][0])
             cands.append([ss, se, "abbrev", key, None, 0.9, ()])
             return key
-        if short_kb and len(short_kb[0][2]) == 1:
+        if short_kb and len(short_kb[0][2]) == 1 and not self._long_form_disagrees(short_kb[0][2][0], texts[ls:le], keys[ls:le]):
             key = ("kb", short_kb[0][2][0])
             words = texts[ls:le]
             if sum(w[:1].isupper() for w in words if keys[ls + words.index(w)]) >= 1 and len(words) >= 2:
                 cands.append([ls, le, "abbrev", key, None, 0.8, ()])
             return key
-        if short_kb:
+        if short_kb and len(short_kb[0][2]) > 1:
             # an ambiguous short form defined here: pick the candidate whose alias is the long form
             long_key = "".join(keys[ls:le])
             for eid in short_kb[0][2]:
@@ -224,6 +241,22 @@ class Resolver:
         cands.append([ls, le, "abbrev", key, etype, 0.75, ()])
         cands.append([ss, se, "abbrev", key, etype, 0.75, ()])
         return key
+
+    def _long_form_disagrees(self, eid, words, keys) -> bool:
+        """"Sparse Spectral Training (SST)" is not the Stanford Sentiment Treebank: the paper's own
+        long form shares no word with any multi-word name of the KB entity of that short form."""
+        content = {k[:4] for w, k in zip(words, keys) if k and len(k) > 2 and w.lower() not in _STOP}
+        if not content:
+            return False
+        ent = self.kb.entities[eid]
+        names = [n for n in (ent.label, *ent.aliases) if len(n.split()) >= 2 or "-" in n]
+        if not names:
+            return False  # nothing to compare with: keep the KB sense
+        for n in names:
+            theirs = {normalize_key(w)[:4] for w in n.replace("-", " ").split() if len(normalize_key(w)) > 2}
+            if len(content & theirs) * 2 >= min(len(content), len(theirs)):
+                return False
+        return True
 
     def _kb_head_type(self, kb_matches, s, e) -> str | None:
         """Type of a phrase whose last word is a KB name: "Language augmented CLIP" -> Model."""
@@ -296,6 +329,9 @@ class Resolver:
                     continue
             key, etype = index[k]
             cands.append([s, e, "repeat", key, etype, 0.8, ()])
+
+
+_STOP = frozenset("of the a an for and with in on to via by from".split())
 
 
 def _type_after(texts, short_end: int) -> str | None:

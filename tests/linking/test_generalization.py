@@ -79,3 +79,13 @@ def test_formulas_units_and_modifiers_are_not_mentions(kb, find_paper):
     assert "M T5" not in got and got["T5"].entity.id == "t5"
     got = _texts(_link(kb, "", _sentence(find_paper, '"Chinchilla optimal" regime')))
     assert "Chinchilla" not in got
+
+
+def test_a_papers_own_definition_beats_a_kb_acronym(kb, find_paper):
+    # STAR here is not STaR (Self-Taught Reasoner): the long form shares none of its words
+    s = _sentence(find_paper, "Stable Training Algorithm for dense Retrieval (STAR)")
+    got = _texts(_link(kb, "", s))
+    assert "STAR" not in got or got["STAR"].entity.id != "self-taught-reasoner"
+    # a matching long form keeps the KB sense
+    got = _texts(_link(kb, "", _sentence(find_paper, "Direct Preference Optimization (DPO)")))
+    assert got["DPO"].entity.id == "direct-preference-optimization"
