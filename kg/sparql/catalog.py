@@ -11,7 +11,10 @@ it answers and which parameters it takes:
 
 Each parameter has exactly one ``VALUES ?name { default }`` block in the body; binding a parameter
 replaces that block's content with one RDF term, written by pyoxigraph (IRIs validated, literals
-escaped), never by pasting the user's text into the query.
+escaped), never by pasting the user's text into the query. String parameters used only as
+function arguments (REGEX patterns) are written in place of the variable instead, so the engine
+sees a constant. A VALUES block inside a sub-select binds only that sub-select: put it where the
+value is used.
 
 Parameter kinds: an entity type (Method, Model, Dataset, Hardware), "Entity" (any), "Paper"
 (resolved by id, label or title in the store, or given as an IRI), "string", "integer".
