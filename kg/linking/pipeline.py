@@ -467,6 +467,7 @@ class NameRules:
         found = []
         title_end = title_end_token(doc)
         self._variants(doc, tv, kb_matches, found)
+        self._glued(doc, tv, kb_matches, covered, found)
         # candidates come from regular expressions over the text (fast), mapped back to tokens
         # a compound name with a size segment: Canary-1B, Skywork-PRM-7B, Nemotron-Nano-12B-v2
         at_start, _at_end = token_index(doc)
@@ -676,6 +677,8 @@ class NameRules:
             while j < n:
                 if texts[j] in JOINERS and j + 1 < n and not spaced[j] and not spaced[j - 1]:
                     seg = texts[j + 1]
+                    if seg.lower() in rules.NAME_END_MODIFIERS:
+                        break  # "Autoencoder-Based Codes": a modifier, not a variant
                     if rules.is_variant_segment(seg) or (seg[:1].isupper() and len(seg) > 1):
                         j += 2
                         last = j
@@ -693,6 +696,31 @@ class NameRules:
                 break
             if last > e and not any(s < m[0] < last and m[1] >= last for m in kb_matches):
                 found.append((s, last, "Model", "variant", 0.85, False, cands[0], None))
+
+    def _glued(self, doc, tv, kb_matches, covered, found):
+        """"B-STaR", "FC-MLP", "Dist-DGL", "Batch-Scheduled Sampling": a capitalized or coined word
+        glued by a hyphen to the front of a known name makes a different, longer name (typed like
+        the known one). Not when the front is itself known ("CNN-LSTM"), a vendor or a plain
+        lowercase modifier ("multi-", "non-")."""
+        texts, keys, starts, ends, spaced = tv
+        text = doc_text(doc)
+        defined = {"".join(keys[a:b]) for _ls, _le, a, b in doc.user_data.get(ABBREVS, ())}
+        for s, e, ids, conf in kb_matches:
+            if len(ids) != 1 or s < 2 or texts[s - 1] not in JOINERS or spaced[s - 1] or spaced[s - 2] or not keys[s - 2]:
+                continue
+            cs, _ce = _compound_around(texts, keys, spaced, s - 2)
+            if any(covered[k] is not None for k in range(cs, s - 1)):
+                continue
+            front = text[starts[cs] : ends[s - 2]]
+            fkey = normalize_key(front)
+            if (not (front[:1].isupper() or rules.is_name_like(front)) or fkey in rules.ORG_KEYS
+                    or fkey in rules.GENERIC_KEYS or rules.is_number_format(front) or front[:1].isdigit()):
+                continue
+            etype = self.kb.entities[ids[0]].type
+            whole = "".join(keys[cs:e])
+            if etype == "Hardware" or whole in defined or whole[:-1] in defined:
+                continue  # "IIR-SNNs" after "... (IIR-SNN)": a defined short form, found as such
+            found.append((cs, e, etype, "glued", 0.75, False, None, None))
 
     def _title_prefix(self, doc, tv, title_end, covered, kb_matches, found):
         """"Name: subtitle" titles introduce Name."""

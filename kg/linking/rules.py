@@ -131,7 +131,7 @@ _SIZE_RE = re.compile(r"^(?:\d+(?:\.\d+)?[BMKT]|\d+x\d+(?:\.\d+)?B)$", re.IGNORE
 # Suffix segments that make a variant of a model family: sizes, versions, tuning and modality.
 VARIANT_WORDS = frozenset(
     """instruct instruction chat base it hf sft rl rlhf dpo preview mini nano tiny small medium large xl
-    xxl pro plus max ultra turbo flash lite vision vl v coder code math reasoning thinking distill
+    xxl xsmall xlarge xxlarge pro plus max ultra turbo flash lite vision vl v coder code math reasoning thinking distill
     omni audio video r1 zero distilled int4 int8 awq gptq gguf fp8 mm o1 rm prm orm reward sonnet haiku
     opus""".split()
 )

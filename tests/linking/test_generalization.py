@@ -89,3 +89,25 @@ def test_a_papers_own_definition_beats_a_kb_acronym(kb, find_paper):
     # a matching long form keeps the KB sense
     got = _texts(_link(kb, "", _sentence(find_paper, "Direct Preference Optimization (DPO)")))
     assert got["DPO"].entity.id == "direct-preference-optimization"
+
+
+@pytest.mark.parametrize(
+    "phrase, longer, shorter",
+    [
+        ("Our first approach is Batch-Scheduled Sampling", "Batch-Scheduled Sampling", "Scheduled Sampling"),
+        ("regression techniques (XGBoost, FC-MLP, Transformer, and LSTM)", "FC-MLP", "MLP"),
+        ("Motivated by these findings, we introduce B-STaR", "B-STaR", "STaR"),
+    ],
+)
+def test_a_word_glued_to_a_known_name_makes_another_name(kb, find_paper, phrase, longer, shorter):
+    got = _texts(_link(kb, "", _sentence(find_paper, phrase)))
+    assert longer in got and shorter not in got
+    assert not got[longer].entity.known
+
+
+def test_variant_words_and_modifiers_after_a_model(kb, find_paper):
+    got = _texts(_link(kb, "", _sentence(find_paper, "adapting the DebertaV3 XSmall model")))
+    assert got["DebertaV3 XSmall"].entity.type == "Model" and "XSmall" not in got
+    paper = find_paper("Autoencoder-Based Codes")
+    got = _texts(_link(kb, paper.title, ""))
+    assert got["Autoencoder"].entity.id == "autoencoder"
