@@ -1,0 +1,207 @@
+"""The linker's tokenizer: spaCy's English rules, decided once per distinct chunk and cached.
+
+Registered as `kg_tokenizer_v1` (spacy.registry.tokenizers). Token boundaries are exactly those
+of spaCy's rule-based English tokenizer with our extra rules (hyphens, underscores and slashes
+inside names split, "8xA100" split into count and device, a dot after a capital or digit is
+punctuation); only the way they are computed differs:
+
+- the text is split on single spaces into chunks; each distinct chunk is split once and the
+  result (pieces, normalized keys, lengths) kept in a dict, so a known chunk costs one lookup;
+- a new chunk that is one plain ASCII word or number, optionally followed by , . ; or : (nine
+  chunks in ten in abstracts) is split by a regular expression, unless spaCy has a special case
+  for it ("etc.", "cannot");
+- all other new chunks of a document ("(DPO),", "Llama-3.1-8B-Instruct", "33.2%") go to spaCy's
+  own tokenizer in one call, so their boundaries are spaCy's by construction;
+- the Doc is built from the words and spaces (Doc(vocab, words=..., spaces=...)), and the token
+  view the components read (texts, keys, char starts, ends, whitespace-after flags) is stored in
+  doc.user_data[TV], so components do not rebuild it from the Doc.
+
+A text with whitespace other than single spaces between words (newlines, tabs, runs of spaces,
+leading or trailing spaces) goes to spaCy's tokenizer whole (spaCy makes whitespace tokens);
+link_one normalizes whitespace first, so this does not happen in the linker.
+
+Not supported: changing the rules through this object (change `base` and call clear_cache()).
+"""
+from __future__ import annotations
+
+import re
+from itertools import accumulate, chain
+from operator import add, itemgetter
+
+import spacy
+from spacy.attrs import IDX, LENGTH, SPACY
+from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc
+from spacy.util import compile_infix_regex, compile_suffix_regex
+
+from kg.linking.normalize import normalize_key
+
+TV = "kg.tv"  # token view in doc.user_data: (texts, keys, starts, ends, spaces_after)
+# a possessive "'s" is not part of a name ("PRIME's" is not a plural of PRIME): its key is ""
+POSSESSIVES = frozenset({"'s", "’s", "'", "’", "'S"})
+
+# Split hyphens and slashes inside names ("Qwen2.5-VL-7B" -> Qwen2.5 - VL - 7B) so a family
+# alias matches the start of a variant; keys fold the separators back.
+INFIX_EXTRA = r"(?<=[0-9A-Za-z.])[-–_/](?=[0-9A-Za-z])"
+# "8xA100", "8×H100": a device count written against the device name.
+INFIX_COUNT = r"(?<=[0-9])[x×](?=[A-Z][0-9])"
+# A sentence-final dot after a capital or digit ("LAION-400M.") is punctuation, not part of the name.
+SUFFIX_EXTRA = r"(?<=[0-9A-Z])\."
+
+_SIMPLE_RE = re.compile(r"([A-Za-z]+|[0-9]+)([,.;:]?)")
+# "(DPO),", "Task-Specific", "ResNet-50": plain segments joined by hyphens, in optional parentheses
+_COMPOUND_RE = re.compile(r"(\(?)((?:[A-Za-z]+|[0-9]+)(?:-(?:[A-Za-z]+|[0-9]+))*)(\)?)([,.;:]?)")
+_SEGMENT_RE = re.compile(r"-|[^-]+")
+_WS_RE = re.compile(r"\s")
+_ONE_SPACE = (1,)
+_HARD_ATTRS = [IDX, LENGTH, SPACY]
+_PIECES, _KEYS, _SPACES = (itemgetter(i) for i in range(3))
+
+
+def spacy_tokenizer(nlp) -> Tokenizer:
+    """spaCy's default tokenizer for nlp's language, with our extra infix and suffix rules."""
+    tok = spacy.registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
+    # The default cache keeps only 10,000 chunks and never evicts; the corpus has more.
+    tok.max_cache_size = 1_000_000
+    tok.infix_finditer = compile_infix_regex(list(nlp.Defaults.infixes) + [INFIX_EXTRA, INFIX_COUNT]).finditer
+    tok.suffix_search = compile_suffix_regex(list(nlp.Defaults.suffixes) + [SUFFIX_EXTRA]).search
+    return tok
+
+
+def token_key(text: str) -> str:
+    """The matching key of one token (see normalize_key); "" for a possessive."""
+    return "" if text in POSSESSIVES else normalize_key(text)
+
+
+class KGTokenizer:
+    """spaCy's tokenization (see module docstring), with a per-chunk cache in front of it."""
+
+    def __init__(self, vocab, base: Tokenizer, *, max_cache_size: int = 1_000_000):
+        self.vocab = vocab
+        self.base = base
+        self.max_cache_size = max_cache_size
+        self._cache: dict[str, tuple] = {}
+
+    def __call__(self, text: str) -> Doc:
+        chunks = text.split(" ")
+        cache = self._cache
+        missing = set(chunks).difference(cache)
+        # cached chunks are never empty and hold no whitespace: only new ones need the check
+        if missing:
+            if "" in missing or _WS_RE.search("".join(missing)):
+                return self.base(text)
+            if len(cache) + len(missing) > self.max_cache_size:
+                cache.clear()  # full: start again (spaCy's own cache just stops adding)
+                missing = set(chunks)
+            self._add(missing)
+        entries = list(map(cache.__getitem__, chunks))
+        words = list(chain.from_iterable(map(_PIECES, entries)))
+        spaced = list(chain.from_iterable(map(_SPACES, entries)))
+        spaced[-1] = 0  # no space after the last chunk
+        lens = list(map(len, words))
+        starts = list(accumulate(map(add, lens, spaced), initial=0))
+        starts.pop()
+        ends = list(map(add, starts, lens))
+        keys = list(chain.from_iterable(map(_KEYS, entries)))
+        doc = Doc(self.vocab, words=words, spaces=spaced)
+        doc.user_data[TV] = (words, keys, starts, ends, spaced)
+        return doc
+
+    def pipe(self, texts, batch_size: int = 1000):
+        for text in texts:
+            yield self(text)
+
+    def _add(self, chunks) -> None:
+        cache = self._cache
+        rules = self.base.rules or {}
+        hard = []
+        for chunk in chunks:
+            if chunk in rules:
+                hard.append(chunk)
+                continue
+            m = _SIMPLE_RE.fullmatch(chunk)
+            if m is not None:
+                if m.group(1) in rules:
+                    hard.append(chunk)
+                else:
+                    cache[chunk] = self._entry((m.group(1), m.group(2)) if m.group(2) else (chunk,))
+                continue
+            m = _COMPOUND_RE.fullmatch(chunk)
+            if m is None or chunk.endswith("):"):  # "):" is an emoticon to spaCy
+                hard.append(chunk)
+                continue
+            segments = _SEGMENT_RE.findall(m.group(2))
+            if not rules.keys().isdisjoint(segments):
+                hard.append(chunk)
+                continue
+            pieces = [m.group(1)] if m.group(1) else []
+            pieces += segments
+            pieces += [g for g in (m.group(3), m.group(4)) if g]
+            cache[chunk] = self._entry(tuple(pieces))
+        if hard:
+            self._add_hard(sorted(hard))  # sorted: a deterministic order of the one spaCy call
+
+    def _add_hard(self, hard: list[str]) -> None:
+        """Chunks split by spaCy's own tokenizer, all of a document's in one call."""
+        joined = " ".join(hard)
+        doc = self.base(joined)
+        groups: list[tuple[str, ...]] = []
+        group: list[str] = []
+        for idx, length, space in doc.to_array(_HARD_ATTRS).tolist():
+            group.append(joined[idx : idx + length])
+            if space:
+                groups.append(tuple(group))
+                group = []
+        if group:
+            groups.append(tuple(group))
+        if len(groups) != len(hard):  # never seen: a special case spanning chunks; go one by one
+            groups = [tuple(t.text for t in self.base(chunk)) for chunk in hard]
+        cache = self._cache
+        for chunk, pieces in zip(hard, groups):
+            cache[chunk] = self._entry(pieces)
+
+    @staticmethod
+    def _entry(pieces: tuple[str, ...]) -> tuple:
+        if len(pieces) == 1:
+            return (pieces, (token_key(pieces[0]),), _ONE_SPACE)
+        return (pieces, tuple(map(token_key, pieces)), (0,) * (len(pieces) - 1) + (1,))
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
+
+    @property
+    def rules(self):
+        return self.base.rules
+
+    def add_special_case(self, string: str, substrings) -> None:
+        self.base.add_special_case(string, substrings)
+        self._cache.clear()
+
+    def explain(self, text: str):
+        return self.base.explain(text)
+
+    def to_bytes(self, *, exclude=()) -> bytes:
+        return self.base.to_bytes(exclude=exclude)
+
+    def from_bytes(self, data: bytes, *, exclude=()) -> "KGTokenizer":
+        self.base.from_bytes(data, exclude=exclude)
+        self._cache.clear()
+        return self
+
+    def to_disk(self, path, *, exclude=()) -> None:
+        self.base.to_disk(path, exclude=exclude)
+
+    def from_disk(self, path, *, exclude=()) -> "KGTokenizer":
+        self.base.from_disk(path, exclude=exclude)
+        self._cache.clear()
+        return self
+
+
+@spacy.registry.tokenizers("kg_tokenizer_v1")
+def create_tokenizer(max_cache_size: int = 1_000_000):
+    """The registered factory: spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "kg_tokenizer_v1"}}})."""
+
+    def make(nlp) -> KGTokenizer:
+        return KGTokenizer(nlp.vocab, spacy_tokenizer(nlp), max_cache_size=max_cache_size)
+
+    return make

@@ -1,0 +1,94 @@
+"""kg_tokenizer_v1 on real corpus sentences: spaCy's boundaries, offsets that map back to the text."""
+import pytest
+import spacy
+
+from kg.linking.pipeline import build_nlp, token_view
+from kg.linking.rules import prepare_text
+from kg.linking.tokenizer import TV, KGTokenizer, spacy_tokenizer
+
+
+@pytest.fixture(scope="module")
+def tokenizers():
+    nlp = spacy.blank("en")
+    return KGTokenizer(nlp.vocab, spacy_tokenizer(nlp)), spacy_tokenizer(nlp)
+
+
+def _sentence_with(find_paper, phrase):
+    paper = find_paper(phrase)
+    text, _start, _words = prepare_text(paper.title, paper.abstract)
+    i = text.index(phrase)
+    lo = text.rfind(". ", 0, i) + 2 if text.rfind(". ", 0, i) >= 0 else 0
+    hi = text.find(". ", i + len(phrase))
+    return text[lo : hi + 1 if hi >= 0 else len(text)]
+
+
+@pytest.mark.parametrize(
+    "phrase, tokens",
+    [
+        ("Llama-3.1-8B-Instruct", ["Llama", "-", "3.1", "-", "8B", "-", "Instruct"]),
+        ("GPT-4o", ["GPT", "-", "4o"]),
+        ("Qwen2.5-VL-7B", ["Qwen2.5", "-", "VL", "-", "7B"]),
+        ("8xA100", ["8", "x", "A100"]),
+        ("FP8", ["FP8"]),
+        ("(DPO)", ["(", "DPO", ")"]),
+    ],
+)
+def test_tokenizer_splits_names_in_corpus_sentences(tokenizers, find_paper, phrase, tokens):
+    ours, _spacy = tokenizers
+    sentence = _sentence_with(find_paper, phrase)
+    doc = ours(sentence)
+    words = [t.text for t in doc]
+    start = sentence.index(phrase)
+    inside = [t.text for t in doc if start <= t.idx < start + len(phrase)]
+    assert inside == tokens, (sentence, words)
+
+
+def test_tokenizer_matches_spacy_on_the_sample_corpus(tokenizers, sample_papers):
+    ours, theirs = tokenizers
+    for paper in sample_papers:
+        text, _start, _words = prepare_text(paper.title, paper.abstract)
+        got = [(t.text, t.whitespace_) for t in ours(text)]
+        assert got == [(t.text, t.whitespace_) for t in theirs(text)], paper.title
+
+
+def test_tokenizer_token_view_maps_offsets_back_to_the_text(tokenizers, find_paper):
+    ours, theirs = tokenizers
+    sentence = _sentence_with(find_paper, "Qwen2.5-VL-7B")
+    doc = ours(sentence)
+    texts, keys, starts, ends, spaced = doc.user_data[TV]
+    assert [sentence[s:e] for s, e in zip(starts, ends)] == texts == [t.text for t in doc]
+    assert starts == [t.idx for t in doc]
+    assert spaced == [int(bool(t.whitespace_)) for t in doc]
+    ref = theirs(sentence)
+    assert tuple(map(list, token_view(ref))) == (texts, keys, starts, ends, spaced)
+
+
+def test_tokenizer_hyphenated_terms_and_special_cases(tokenizers):
+    ours, theirs = tokenizers
+    # hyphenated terms from the corpus, "):" (an emoticon to spaCy), special cases like "etc." and "cannot"
+    text = "post-training (without pre-training): Chain-of-Thought (CoT), etc. We cannot e.g. run it (2024):"
+    assert [t.text for t in ours(text)] == [t.text for t in theirs(text)]
+    assert [t.text for t in ours(text)][:3] == ["post", "-", "training"]
+    # a cached chunk gives the same tokens the second time
+    assert [t.text for t in ours(text)] == [t.text for t in theirs(text)]
+
+
+def test_tokenizer_irregular_whitespace_falls_back_to_spacy(tokenizers):
+    ours, theirs = tokenizers
+    for text in ["", " leading", "trailing ", "two  spaces", "new\nline", "tab\there"]:
+        assert [(t.text, t.whitespace_) for t in ours(text)] == [(t.text, t.whitespace_) for t in theirs(text)]
+
+
+def test_tokenizer_cache_is_bounded():
+    nlp = spacy.blank("en")
+    tok = KGTokenizer(nlp.vocab, spacy_tokenizer(nlp), max_cache_size=5)
+    for i in range(20):
+        doc = tok(f"word{i} and GPT-{i}o")
+        assert [t.text for t in doc] == [f"word{i}", "and", "GPT", "-", f"{i}o"]
+    assert len(tok._cache) <= 5
+
+
+def test_build_nlp_uses_the_registered_tokenizer(kb):
+    nlp = build_nlp(kb)
+    assert isinstance(nlp.tokenizer, KGTokenizer)
+    assert nlp.config["nlp"]["tokenizer"]["@tokenizers"] == "kg_tokenizer_v1"
