@@ -31,7 +31,9 @@ from spacy.tokens import Doc
 from kg.linking import rules
 from kg.linking.kb import KnowledgeBase, load_kb
 from kg.linking.normalize import letters_of, normalize_key
-from kg.linking.tokenizer import INFIX_COUNT, INFIX_EXTRA, POSSESSIVES, SUFFIX_EXTRA, TV, spacy_tokenizer  # noqa: F401
+from kg.linking.tokenizer import (  # noqa: F401  (INFIX_*, SUFFIX_EXTRA: importable from here too)
+    INFIX_COUNT, INFIX_EXTRA, POSSESSIVES, SUFFIX_EXTRA, TV, keep_basic_lex_attrs, spacy_tokenizer,
+)
 
 _KBS: dict[str, KnowledgeBase] = {}
 _TV_ATTRS = [ORTH, IDX, SPACY]
@@ -531,6 +533,7 @@ class NameRules:
         self._title_prefix(doc, tv, title_end, covered, kb_matches, found)
         self._proposed(doc, tv, covered, kb_matches, found)
         self._novel_appositives(doc, tv, covered, kb_matches, found)
+        self._examples(doc, tv, covered, found)
         self._list_members(doc, tv, covered, kb_matches, found)
         doc.user_data[FOUND] = found
         return doc
@@ -572,6 +575,55 @@ class NameRules:
                 continue
             etype = rules.type_from_name(name) or self._type_around(texts, s, e) or "Method"
             found.append((s, e, etype, "proposed", 0.75, True, None, None))
+
+    def _examples(self, doc, tv, covered, found):
+        """"synthetic datasets, including ToCa, SS1M, and ST+MJ", "datasets from Carolina and BrWac",
+        "benchmarks (e.g., AIME24/25, AMC23, etc.)": names listed as examples of a typed head noun.
+
+        Items are capitalized or coined names separated by commas, "and", "or"; the list ends at
+        a lowercase word or punctuation other than a comma.
+        """
+        texts, keys, starts, ends, spaced = tv
+        text = doc_text(doc)
+        at_start, at_end = token_index(doc)
+        n = len(texts)
+        for m in rules.EXAMPLES_CUE_RE.finditer(text):
+            k = at_end.get(m.end())
+            if k is None:
+                continue
+            head = m.group(1).lower()
+            etype = rules.EXAMPLE_HEAD_TYPE[head]
+            if m.group().endswith("from") and etype != "Dataset":
+                continue
+            j = k + 1
+            _lo, hi = sentence_bounds(doc, k)
+            for _item in range(8):
+                while j < hi and (texts[j] == "," or texts[j].lower() in ("and", "or")):
+                    j += 1
+                if j >= hi or not keys[j] or not (texts[j][:1].isupper() or rules.is_name_like(texts[j])):
+                    break
+                if covered[j] is not None:
+                    j += 1
+                    while j < hi and covered[j] is not None and covered[j] == covered[j - 1]:
+                        j += 1
+                    continue
+                s, e = _compound_around(texts, keys, spaced, j)
+                if s != j:
+                    break
+                # a multi-word name: following capitalized words or numbers ("Open Catalyst 2020")
+                while e < hi and e - s < 4 and spaced[e - 1] and keys[e] and covered[e] is None and (
+                        texts[e][:1].isupper() or texts[e].isdigit()) and texts[e].lower() not in ("and", "or"):
+                    e = _compound_around(texts, keys, spaced, e)[1]
+                if _item == 0 and e < hi and spaced[e - 1] and texts[e][:1].islower() and texts[e].lower() not in ("and", "or", "etc"):
+                    break  # "techniques such as P2P conversion": the name only modifies a noun phrase
+                name = text[starts[s] : ends[e - 1]]
+                key = normalize_key(name)
+                if key and key not in rules.GENERIC_KEYS and key not in rules.ORG_KEYS and not rules.is_number_format(name):
+                    if etype != "Model" or rules.is_name_like(name) or e - s == 1:
+                        found.append((s, e, etype, "example", 0.65, False, None, None))
+                j = e
+                if j < hi and texts[j] not in (",",) and texts[j].lower() not in ("and", "or"):
+                    break
 
     def _list_members(self, doc, tv, covered, kb_matches, found):
         """"Whisper, Seamless, OWSM, and Canary-1B": unknown names listed with typed ones share their type.
@@ -916,12 +968,15 @@ def make_resolver(nlp: Language, name: str, *, kb_ref: str, spans_key: str):
 PIPES = ("kg_sentences_v1", "kg_abbreviations_v1", "kg_kb_matcher_v1", "kg_name_rules_v1", "kg_resolver_v1")
 
 
-def build_nlp(kb: KnowledgeBase | None = None, *, spans_key: str = "kg.entities", tokenizer: str = "kg") -> Language:
+def build_nlp(kb: KnowledgeBase | None = None, *, spans_key: str = "kg.entities", tokenizer: str = "kg",
+              lex_attrs: str = "basic") -> Language:
     """spacy.blank("en") with our tokenizer and components.
 
     tokenizer "kg" (default): kg_tokenizer_v1, spaCy's English rules plus hyphen-splitting infixes
-    with a per-chunk cache (same tokens, several times faster on new text, see tokenizer.py);
+    with a per-chunk cache and the components' token view (same tokens, faster, see tokenizer.py);
     "spacy": spaCy's own tokenizer with the same rules (for comparisons).
+    lex_attrs "basic" (default): new words get only cheap lexical attributes (see
+    tokenizer.keep_basic_lex_attrs); "full": all of spaCy's.
     """
     kb = kb if kb is not None else load_kb()
     ref = register_kb(kb)
@@ -932,6 +987,10 @@ def build_nlp(kb: KnowledgeBase | None = None, *, spans_key: str = "kg.entities"
         nlp.tokenizer = spacy_tokenizer(nlp)
     else:
         raise ValueError(f"unknown tokenizer {tokenizer!r} (kg or spacy)")
+    if lex_attrs == "basic":
+        keep_basic_lex_attrs(nlp.vocab)
+    elif lex_attrs != "full":
+        raise ValueError(f"unknown lex_attrs {lex_attrs!r} (basic or full)")
     for factory in PIPES:
         config = {"kb_ref": ref} if factory not in ("kg_sentences_v1", "kg_abbreviations_v1") else {}
         if factory == "kg_resolver_v1":

@@ -372,3 +372,14 @@ def is_not_a_mention(texts: list[str], spaced, start: int, end: int) -> bool:
         if spaced[end - 1] and nxt.lower() == "optimal":
             return True
     return False
+
+
+# "datasets such as X, Y and Z", "benchmarks (e.g., X, Y)", "datasets from X and Y": the listed
+# names are things of the head noun's type (Hearst patterns).
+EXAMPLES_CUE_RE = re.compile(
+    r"\b(benchmarks|datasets|corpora|models|LLMs|VLMs|methods|algorithms|techniques|optimizers|architectures)"
+    r",? \(?(?:such as|including|like|e\.g\.,?|for example,?|from)(?= )"
+)
+EXAMPLE_HEAD_TYPE = {"benchmarks": "Dataset", "datasets": "Dataset", "corpora": "Dataset", "models": "Model",
+                     "llms": "Model", "vlms": "Model", "methods": "Method", "algorithms": "Method",
+                     "techniques": "Method", "optimizers": "Method", "architectures": "Model"}

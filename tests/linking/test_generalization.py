@@ -111,3 +111,13 @@ def test_variant_words_and_modifiers_after_a_model(kb, find_paper):
     paper = find_paper("Autoencoder-Based Codes")
     got = _texts(_link(kb, paper.title, ""))
     assert got["Autoencoder"].entity.id == "autoencoder"
+
+
+def test_names_listed_as_examples_of_a_typed_noun(kb, find_paper):
+    got = _texts(_link(kb, "", _sentence(find_paper, "synthetic datasets, including ToCa, SS1M, and ST+MJ")))
+    assert {got[t].entity.type for t in ("ToCa", "SS1M", "ST+MJ")} == {"Dataset"}
+    got = _texts(_link(kb, "", _sentence(find_paper, "Initial datasets from Carolina and BrWac")))
+    assert got["Carolina"].entity.type == got["BrWac"].entity.type == "Dataset"
+    # a name that only modifies a noun phrase is not an example
+    got = _texts(_link(kb, "", _sentence(find_paper, "techniques such as P2P conversion")))
+    assert "P2P" not in got
