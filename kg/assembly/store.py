@@ -49,16 +49,39 @@ def _restore(attrs: dict) -> dict:
     return attrs
 
 
+_OPTIONS = orjson.OPT_SORT_KEYS
+
+
+def _node_items(graph: nx.MultiDiGraph):
+    for key, attrs in sorted(graph.nodes(data=True), key=lambda item: item[0]):
+        yield orjson.dumps([key, {k: _jsonable(v) for k, v in attrs.items()}], option=_OPTIONS)
+
+
+def _edge_items(graph: nx.MultiDiGraph):
+    for u, v, key in sorted(graph.edges(keys=True)):
+        attrs = graph.edges[u, v, key]
+        yield orjson.dumps([u, v, key, {k: _jsonable(val) for k, val in attrs.items()}], option=_OPTIONS)
+
+
+def iter_graph_chunks(graph: nx.MultiDiGraph):
+    """The serialized graph in pieces, one node or edge at a time (memory stays flat).
+
+    Byte for byte what orjson.dumps(document, OPT_SORT_KEYS) gives, plus a final newline.
+    """
+    yield b'{"edges":['
+    for i, item in enumerate(_edge_items(graph)):
+        yield item if i == 0 else b"," + item
+    yield b'],"format":' + orjson.dumps(FORMAT)
+    yield b',"graph":' + orjson.dumps({k: _jsonable(v) for k, v in graph.graph.items()}, option=_OPTIONS)
+    yield b',"nodes":['
+    for i, item in enumerate(_node_items(graph)):
+        yield item if i == 0 else b"," + item
+    yield b'],"version":' + orjson.dumps(VERSION) + b"}\n"
+
+
 def graph_to_bytes(graph: nx.MultiDiGraph) -> bytes:
     """The serialized graph (what save_graph writes)."""
-    nodes = [[key, {k: _jsonable(v) for k, v in attrs.items()}] for key, attrs in sorted(graph.nodes(data=True))]
-    edges = [
-        [u, v, key, {k: _jsonable(val) for k, val in attrs.items()}]
-        for u, v, key, attrs in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2]))
-    ]
-    document = {"format": FORMAT, "version": VERSION, "graph": {k: _jsonable(v) for k, v in graph.graph.items()},
-                "nodes": nodes, "edges": edges}
-    return orjson.dumps(document, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
+    return b"".join(iter_graph_chunks(graph))
 
 
 def graph_from_bytes(data: bytes, source: str = GRAPH_FILE) -> nx.MultiDiGraph:
@@ -89,11 +112,11 @@ def save_graph(graph: nx.MultiDiGraph, directory: str | os.PathLike) -> Path:
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / GRAPH_FILE
-    data = graph_to_bytes(graph)
     fd, tmp = tempfile.mkstemp(prefix=f".{GRAPH_FILE}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        with os.fdopen(fd, "wb", buffering=1 << 20) as handle:
+            for chunk in iter_graph_chunks(graph):
+                handle.write(chunk)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a graph is an ordinary file
         os.replace(tmp, path)
     except BaseException:

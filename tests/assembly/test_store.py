@@ -1,5 +1,6 @@
 """Persistence: round trip, byte-identical output, clear errors."""
 import networkx as nx
+import orjson
 import pytest
 from handmade import entity, kb_of, link
 
@@ -51,3 +52,15 @@ def test_load_graph_rejects_other_json(tmp_path):
     (tmp_path / GRAPH_FILE).write_text("not json")
     with pytest.raises(KGError, match="not a kg graph"):
         load_graph(tmp_path)
+
+
+def test_graph_chunks_equal_one_orjson_document(graph):
+    from kg.assembly.store import FORMAT, VERSION, _jsonable, graph_to_bytes
+
+    document = {
+        "format": FORMAT, "version": VERSION, "graph": dict(graph.graph),
+        "nodes": [[k, {a: _jsonable(v) for a, v in d.items()}] for k, d in sorted(graph.nodes(data=True))],
+        "edges": [[u, v, k, {a: _jsonable(x) for a, x in d.items()}]
+                  for u, v, k, d in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3])],
+    }
+    assert graph_to_bytes(graph) == orjson.dumps(document, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
