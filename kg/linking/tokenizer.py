@@ -29,6 +29,7 @@ from itertools import accumulate, chain
 from operator import add, itemgetter
 
 import spacy
+from spacy import attrs
 from spacy.attrs import IDX, LENGTH, SPACY
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
@@ -66,6 +67,19 @@ def spacy_tokenizer(nlp) -> Tokenizer:
     tok.infix_finditer = compile_infix_regex(list(nlp.Defaults.infixes) + [INFIX_EXTRA, INFIX_COUNT]).finditer
     tok.suffix_search = compile_suffix_regex(list(nlp.Defaults.suffixes) + [SUFFIX_EXTRA]).search
     return tok
+
+
+# Lexical attributes a new word gets in the vocabulary: the cheap string ones. A new lexeme
+# with all of spaCy's English getters costs ~10 us (like_num, shape, like_url, is_stop, ...),
+# ~20 new words an abstract; the linker reads none of them. Dropped ones read as False/"".
+BASIC_LEX_ATTRS = frozenset({attrs.LOWER, attrs.NORM, attrs.PREFIX, attrs.SUFFIX, attrs.IS_ALPHA, attrs.IS_DIGIT,
+                             attrs.IS_LOWER, attrs.IS_UPPER, attrs.IS_TITLE, attrs.IS_SPACE, attrs.LANG})
+
+
+def keep_basic_lex_attrs(vocab) -> None:
+    """Compute only BASIC_LEX_ATTRS for words new to vocab (Token.like_num, .shape_, .is_stop,
+    .is_punct and the like are then False/"" on new words)."""
+    vocab.lex_attr_getters = {k: v for k, v in vocab.lex_attr_getters.items() if k in BASIC_LEX_ATTRS}
 
 
 def token_key(text: str) -> str:
