@@ -141,6 +141,7 @@ class Resolver:
                     # this short form resolve only when every paper agrees on one sense
                     abbrev_map.setdefault(letters_of("".join(texts[c[0] : c[1]])), c[3])
         # later mentions of discovered names and defined short forms
+        self._suffixed_variants(doc, tv, cands, abbrev_map, introduced_keys, new_types, labels)
         self._repeats(doc, tv, cands, abbrev_map, labels)
         chosen = _select(cands)
         # group mentions per entity key
@@ -241,6 +242,50 @@ class Resolver:
         cands.append([ls, le, "abbrev", key, etype, 0.75, ()])
         cands.append([ss, se, "abbrev", key, etype, 0.75, ()])
         return key
+
+    def _suffixed_variants(self, doc, tv, cands, abbrev_map, introduced_keys, new_types, labels):
+        """"STAT-Sel and STAT-Syn", "(FST-D) and (FST-W)": a paper's own short name with a hyphenated
+        suffix names a variant of it: another entity of the same type, introduced when the base is."""
+        texts, keys, starts, ends, spaced = tv
+        bases: dict[str, tuple] = {}
+        for letters, key in abbrev_map.items():
+            if key[0] == "new":
+                bases[letters] = key
+        for c in cands:
+            if c[3] is not None and c[3][0] == "new" and c[3] in introduced_keys and c[1] - c[0] == 1:
+                bases.setdefault(letters_of(texts[c[0]]), c[3])
+        if not bases:
+            return
+        n = len(texts)
+        text = doc_text(doc)
+        seen = set()
+        for i in range(n - 2):
+            base = bases.get(texts[i])
+            if base is None or texts[i + 1] not in JOINERS or spaced[i] or spaced[i + 1] or not (texts[i + 2][:1].isupper() or texts[i + 2][:1].isdigit()):
+                continue
+            if i > 0 and not spaced[i - 1] and (keys[i - 1] or texts[i - 1] in JOINERS):
+                continue  # the base is itself the end of a longer compound
+            e = i + 3
+            while e + 1 < n and texts[e] in JOINERS and not spaced[e - 1] and not spaced[e] and keys[e + 1]:
+                e += 2
+            if texts[e - 1].lower() in rules.NAME_END_MODIFIERS:
+                continue  # "STAT-based": a modifier, not a variant
+            same = [c for c in cands if c[0] == i and c[1] == e and c[3] is not None]
+            if same:  # another rule found this name ("CoMP-SigLIP", a model): it is the base's variant
+                if base in introduced_keys:
+                    introduced_keys.add(same[0][3])
+                continue
+            surface = text[starts[i] : ends[e - 1]]
+            key = ("new", normalize_key(surface))
+            votes = new_types.get(base)
+            etype = rules.type_from_name(surface) or (max(sorted(votes), key=lambda t: votes[t]) if votes else None)
+            new_types.setdefault(key, Counter())[etype or "Method"] += 2
+            labels.setdefault(key, surface)
+            if base in introduced_keys:
+                introduced_keys.add(key)
+            if (i, e) not in seen:
+                seen.add((i, e))
+                cands.append([i, e, "proposed", key, etype, 0.75, ()])
 
     def _long_form_disagrees(self, eid, words, keys) -> bool:
         """"Sparse Spectral Training (SST)" is not the Stanford Sentiment Treebank: the paper's own

@@ -121,3 +121,14 @@ def test_names_listed_as_examples_of_a_typed_noun(kb, find_paper):
     # a name that only modifies a noun phrase is not an example
     got = _texts(_link(kb, "", _sentence(find_paper, "techniques such as P2P conversion")))
     assert "P2P" not in got
+
+
+def test_suffixed_variants_of_a_papers_own_name(kb, find_paper):
+    paper = find_paper("In STAT-Sel, the teacher uses")
+    got = _texts(_link(kb, paper.title, paper.abstract))
+    for name in ("STAT-Sel", "STAT-Syn"):
+        assert got[name].entity.type == "Method" and got[name].introduced
+        assert got[name].entity.id != got["STAT"].entity.id
+    paper = find_paper("both deeply (FST-D) and widely (FST-W)")
+    got = _texts(_link(kb, paper.title, paper.abstract))
+    assert {"FST-D", "FST-W"} <= set(got)
