@@ -522,7 +522,7 @@ class NameRules:
                     k -= 1
                 if k < s and k > 0 and texts[k - 1] not in SENT_END and texts[k - 1][:1].islower():
                     found.append((k, e, etype, "head-noun", 0.65, False, None, None))
-        for m in rules.SCORE_ON_RE.finditer(text):
+        for m in _score_on_matches(text):
             k = at_start.get(m.end())
             if k is None or covered[k] is not None:
                 continue
@@ -924,6 +924,21 @@ class NameRules:
     def _coined_kb(self, eid: str) -> bool:
         # a KB entity can be the one a paper introduces only when it is a specific named thing
         return self.kb.entities[eid].type in ("Model", "Dataset") or eid not in self.kb.case_sensitive
+
+
+_ON_CAPITAL_RE = re.compile(r" on (?:the )?(?=[A-Z])")
+
+
+def _score_on_matches(text: str):
+    """rules.SCORE_ON_RE.finditer(text), searched only in the 40 characters before each
+    " on (the) Capital" (the pattern's fixed tail): a scan of the whole text tries the pattern's
+    alternation at every character (~25x slower, a tenth of the pipeline's time)."""
+    seen = set()
+    for o in _ON_CAPITAL_RE.finditer(text):
+        for m in rules.SCORE_ON_RE.finditer(text, max(0, o.start() - 40), o.end() + 1):
+            if m.end() not in seen:
+                seen.add(m.end())
+                yield m
 
 
 _PHRASE_END = frozenset(

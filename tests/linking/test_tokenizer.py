@@ -92,3 +92,16 @@ def test_build_nlp_uses_the_registered_tokenizer(kb):
     nlp = build_nlp(kb)
     assert isinstance(nlp.tokenizer, KGTokenizer)
     assert nlp.config["nlp"]["tokenizer"]["@tokenizers"] == "kg_tokenizer_v1"
+
+
+def test_score_on_matches_equal_a_full_scan_on_the_sample_corpus(sample_papers):
+    from kg.linking import rules
+    from kg.linking.pipeline import _score_on_matches
+
+    found = 0
+    for paper in sample_papers:
+        text, _start, _words = prepare_text(paper.title, paper.abstract)
+        want = [m.span() for m in rules.SCORE_ON_RE.finditer(text)]
+        assert [m.span() for m in _score_on_matches(text)] == want
+        found += len(want)
+    assert found > 10
