@@ -880,8 +880,9 @@ class NameRules:
                 e = j + 1
                 while e < hi and (
                     (not spaced[e - 1] and (keys[e] or texts[e] in JOINERS) and texts[e] not in ("'s", "’s")
-                     and not (texts[e] in JOINERS and e + 1 < n and texts[e + 1].lower() in rules.NAME_END_MODIFIERS))
-                    or (e - j < 5 and keys[e] and (texts[e][:1].isupper() or rules.is_version(texts[e])) and texts[e - 1] not in JOINERS and texts[e].lower() not in _PROPOSE_SKIP)
+                     and not (texts[e] in JOINERS and e + 1 < n and texts[e + 1].lower() in rules.NAME_END_MODIFIERS
+                              and not _title_case_goes_on(texts, spaced, e + 2, hi)))
+                    or (e - j < 8 and keys[e] and (texts[e][:1].isupper() or rules.is_version(texts[e])) and texts[e - 1] not in JOINERS and texts[e].lower() not in _PROPOSE_SKIP)
                 ):
                     e += 1
                 while e - 1 > j and not keys[e - 1]:
@@ -954,6 +955,12 @@ _PROPOSE_SKIP = frozenset(
 _PROPOSE_STOP = frozenset(
     "in of on to for by with from at as which that who where when while and or but based".split()
 )
+
+
+def _title_case_goes_on(texts, spaced, k, hi) -> bool:
+    """"Correlation-guided Compression": a capitalized word after a hyphenated modifier means the
+    Title Case name goes on (in running text "LLM-based framework" ends the name)."""
+    return k < hi and spaced[k - 1] and texts[k][:1].isupper() and texts[k].lower() not in _PROPOSE_SKIP
 
 
 def _list_types(typed, etype):

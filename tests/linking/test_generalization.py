@@ -132,3 +132,12 @@ def test_suffixed_variants_of_a_papers_own_name(kb, find_paper):
     paper = find_paper("both deeply (FST-D) and widely (FST-W)")
     got = _texts(_link(kb, paper.title, paper.abstract))
     assert {"FST-D", "FST-W"} <= set(got)
+
+
+def test_introduced_title_case_name_goes_on_after_a_hyphenated_modifier(kb, find_paper):
+    s = _sentence(find_paper, "we propose Token-level Correlation-guided Compression")
+    got = _texts(_link(kb, "", s))
+    assert got["Token-level Correlation-guided Compression"].introduced
+    # in running text the modifier still ends the name
+    got = _texts(_link(kb, "", "We propose an LLM-based framework for retrieval."))
+    assert not any(t.startswith("LLM-based") for t in got)
