@@ -533,6 +533,7 @@ class NameRules:
         self._title_prefix(doc, tv, title_end, covered, kb_matches, found)
         self._proposed(doc, tv, covered, kb_matches, found)
         self._novel_appositives(doc, tv, covered, kb_matches, found)
+        self._our_named(doc, tv, covered, found)
         self._examples(doc, tv, covered, found)
         self._list_members(doc, tv, covered, kb_matches, found)
         doc.user_data[FOUND] = found
@@ -624,6 +625,40 @@ class NameRules:
                 j = e
                 if j < hi and texts[j] not in (",",) and texts[j].lower() not in ("and", "or"):
                     break
+
+    def _our_named(self, doc, tv, covered, found):
+        """"Our first approach is Batch-Scheduled Sampling", "a novel ... technique (Variance Horizon)":
+        the paper names its own contribution after a type noun; typed by that noun, introduced."""
+        texts, keys, starts, ends, spaced = tv
+        text = doc_text(doc)
+        at_start, _at_end = token_index(doc)
+        for regex, paren in ((rules.OUR_HEAD_IS_RE, False), (rules.HEAD_PAREN_NAME_RE, True)):
+            for m in regex.finditer(text):
+                j = at_start.get(m.end())
+                if j is None or covered[j] is not None:
+                    continue
+                if paren:  # only what the paper calls new or its own
+                    before = text[max(0, m.start() - 60) : m.start()].lower()
+                    if not any(w in before.split() for w in ("novel", "new", "our", "proposed")):
+                        continue
+                _lo, hi = sentence_bounds(doc, j)
+                e = j + 1
+                while e < hi and e - j < 10 and keys[e] and (
+                        (not spaced[e - 1]) or (texts[e][:1].isupper() and texts[e - 1] not in JOINERS)):
+                    e += 1
+                while e < hi and texts[e] in JOINERS and not spaced[e - 1] and e + 1 < hi and keys[e + 1] and not spaced[e]:
+                    e += 2  # a hyphenated word continues the name
+                    while e < hi and keys[e] and not spaced[e - 1]:
+                        e += 1
+                    while e < hi and e - j < 10 and keys[e] and texts[e][:1].isupper() and spaced[e - 1]:
+                        e += 1
+                if paren and (e >= len(texts) or texts[e] != ")"):
+                    continue
+                name = text[starts[j] : ends[e - 1]]
+                if normalize_key(name) in rules.GENERIC_KEYS or (e - j == 1 and not rules.is_name_like(name) and not paren):
+                    continue
+                etype = rules.type_from_name(name) or rules.HEAD_TYPE.get(m.group(1).lower()) or "Method"
+                found.append((j, e, etype, "proposed", 0.75, True, None, None))
 
     def _list_members(self, doc, tv, covered, kb_matches, found):
         """"Whisper, Seamless, OWSM, and Canary-1B": unknown names listed with typed ones share their type.

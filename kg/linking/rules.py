@@ -383,3 +383,15 @@ EXAMPLES_CUE_RE = re.compile(
 EXAMPLE_HEAD_TYPE = {"benchmarks": "Dataset", "datasets": "Dataset", "corpora": "Dataset", "models": "Model",
                      "llms": "Model", "vlms": "Model", "methods": "Method", "algorithms": "Method",
                      "techniques": "Method", "optimizers": "Method", "architectures": "Model"}
+
+
+# "Our first approach is X", "our method, X, ...": the paper names its own contribution.
+OUR_HEAD_IS_RE = re.compile(
+    r"\b[Oo]ur (?:(?:first|second|third|main|proposed|new|final|resulting) )?"
+    r"(approach|method|framework|model|technique|algorithm|strategy|system|benchmark|dataset|solution|variant)s? (?:is|,) (?=[A-Z])"
+)
+# "a novel ... technique (Variance Horizon)": a Title Case name in parentheses after a type noun.
+HEAD_PAREN_NAME_RE = re.compile(
+    r"\b(method|framework|approach|technique|algorithm|strategy|model|benchmark|dataset|mechanism|module|loss|objective) "
+    r"\((?=[A-Z][a-z]+(?: [A-Z][\w-]*){1,5}\))"
+)

@@ -141,3 +141,11 @@ def test_introduced_title_case_name_goes_on_after_a_hyphenated_modifier(kb, find
     # in running text the modifier still ends the name
     got = _texts(_link(kb, "", "We propose an LLM-based framework for retrieval."))
     assert not any(t.startswith("LLM-based") for t in got)
+
+
+def test_our_approach_is_x_and_technique_in_parentheses(kb, find_paper):
+    got = _texts(_link(kb, "", _sentence(find_paper, "Our second approach is Reference-Answer-based Correction")))
+    assert got["Reference-Answer-based Correction"].introduced
+    s = _sentence(find_paper, "a novel auto-adaptive data reduction technique (Variance Horizon)")
+    got = _texts(_link(kb, "", s))
+    assert got["Variance Horizon"].entity.type == "Method" and got["Variance Horizon"].introduced
