@@ -53,6 +53,7 @@ JOINERS = frozenset({"-", "–", "_"})
 SENT_END = frozenset({".", "!", "?"})
 _LONG_PAREN_RE = re.compile(r"\((?=[A-Z][^()]{4,100}\))")
 _PAREN_RE = re.compile(r"\((?=[^()\s]{2,14}\))")
+_COMMA_OR_RE = re.compile(r"[a-zA-Z], or ([A-Z][A-Za-z0-9&+-]{1,11})(?=,| for short| \()")
 _SENT_RE = re.compile(r"(?<=[.!?]) (?=[A-Z0-9])")
 
 
@@ -233,9 +234,32 @@ class AbbreviationFinder:
             if start is None:
                 continue
             found.append((idx[start], i, i + 1, j))
+        self._comma_or(doc, texts, keys, spaced, found)
         self._short_then_long(doc, texts, keys, spaced, found)
         doc.user_data[ABBREVS] = found
         return doc
+
+    @staticmethod
+    def _comma_or(doc, texts, keys, spaced, found):
+        """"Meta Reinforcement Fine-Tuning, or MRT, ...", "Leave-One-Out K-Nearest-Neighbor, or LOOK for short"."""
+        at_start, _at_end = token_index(doc)
+        for m in _COMMA_OR_RE.finditer(doc_text(doc)):
+            i = at_start.get(m.start(1))
+            if i is None or i < 3:
+                continue
+            s, e = _compound_around(texts, keys, spaced, i)
+            if s != i:
+                continue
+            short = "".join(texts[s:e])
+            if not rules.is_short_form(short) or not short[:1].isupper():
+                continue
+            comma = i - 2  # "," "or" SHORT
+            lo, _hi = sentence_bounds(doc, comma)
+            idx = [k for k in range(max(lo, comma - 24), comma) if keys[k]]
+            start = rules.find_abbreviation([texts[k] for k in idx], short)
+            if start is None or not texts[idx[start]][:1].isupper():
+                continue
+            found.append((idx[start], comma, s, e))
 
     @staticmethod
     def _short_then_long(doc, texts, keys, spaced, found):

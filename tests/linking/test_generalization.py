@@ -149,3 +149,9 @@ def test_our_approach_is_x_and_technique_in_parentheses(kb, find_paper):
     s = _sentence(find_paper, "a novel auto-adaptive data reduction technique (Variance Horizon)")
     got = _texts(_link(kb, "", s))
     assert got["Variance Horizon"].entity.type == "Method" and got["Variance Horizon"].introduced
+
+
+def test_abbreviation_defined_with_comma_or(kb, find_paper):
+    s = _sentence(find_paper, "we develop Meta Reinforcement Fine-Tuning, or MRT, a new class")
+    got = _texts(_link(kb, "", s))
+    assert got["MRT"].entity.id == got["Meta Reinforcement Fine-Tuning"].entity.id
