@@ -53,6 +53,10 @@ _SIMPLE_RE = re.compile(r"([A-Za-z]+|[0-9]+)([,.;:]?)")
 # "(DPO),", "Task-Specific", "ResNet-50": plain segments joined by hyphens, in optional parentheses
 _COMPOUND_RE = re.compile(r"(\(?)((?:[A-Za-z]+|[0-9]+)(?:-(?:[A-Za-z]+|[0-9]+))*)(\)?)([,.;:]?)")
 _SEGMENT_RE = re.compile(r"-|[^-]+")
+# "0.17", "1,398", "10%", "0.1%,": a number, an optional percent sign and punctuation
+_NUMBER_RE = re.compile(r"([0-9]+(?:[.,][0-9]+)*)(%?)([,.;:]?)")
+# "actor's", "DFT's,": a word and its possessive
+_POSSESSIVE_RE = re.compile(r"([A-Za-z]+)('s)([,.;:]?)")
 _WS_RE = re.compile(r"\s")
 _ONE_SPACE = (1,)
 _HARD_ATTRS = [IDX, LENGTH, SPACY]
@@ -84,6 +88,8 @@ def keep_basic_lex_attrs(vocab) -> None:
 
 def token_key(text: str) -> str:
     """The matching key of one token (see normalize_key); "" for a possessive."""
+    if text.isascii() and text.isalnum():
+        return text.lower()  # what normalize_key gives a plain ASCII word, without its regex
     return "" if text in POSSESSIVES else normalize_key(text)
 
 
@@ -139,6 +145,13 @@ class KGTokenizer:
                     hard.append(chunk)
                 else:
                     cache[chunk] = self._entry((m.group(1), m.group(2)) if m.group(2) else (chunk,))
+                continue
+            m = _NUMBER_RE.fullmatch(chunk) or _POSSESSIVE_RE.fullmatch(chunk)
+            if m is not None:
+                if m.group(1) in rules or m.group(1) + m.group(2) in rules:
+                    hard.append(chunk)
+                else:
+                    cache[chunk] = self._entry(tuple(g for g in m.groups() if g))
                 continue
             m = _COMPOUND_RE.fullmatch(chunk)
             if m is None or chunk.endswith("):"):  # "):" is an emoticon to spaCy
