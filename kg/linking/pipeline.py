@@ -507,7 +507,9 @@ class NameRules:
             if s == k or covered[s] is not None or not texts[s][:1].isalpha():
                 continue  # a KB name at the start makes it a variant (see _variants)
             if rules.is_name_like(text[starts[s] : ends[e - 1]]):
-                found.append((s, e, "Model", "size-shape", 0.8, False, None, None))
+                # "the OC-2M subset", "LAION-5B dataset": sizes count samples too
+                etype = "Dataset" if e < n and rules.HEAD_TYPE.get(texts[e].lower()) == "Dataset" else "Model"
+                found.append((s, e, etype, "size-shape", 0.8, False, None, None))
         for s, e, m in _token_spans(doc, rules.HARDWARE_RE.finditer(text)):
             if covered[s] is None and (len(m.group()) >= 4 or self._near_hw_word(texts, s, e)):
                 found.append((s, e, "Hardware", "hardware-shape", 0.8, False, None, None))
@@ -702,6 +704,7 @@ class NameRules:
         if len(typed) < 1:
             return
         taken = {k for f in found for k in range(f[0], f[1])}
+        title_end = title_end_token(doc)
         for _round in range(3):
             added = False
             for (s, e), etype in list(typed.items()):
@@ -714,8 +717,8 @@ class NameRules:
                     name = doc_text(doc)[starts[cs] : ends[ce - 1]]
                     if not name[:1].isupper() or normalize_key(name) in rules.GENERIC_KEYS or rules.is_number_format(name):
                         continue
-                    if (cs == 0 or texts[cs - 1] in SENT_END) and not rules.is_name_like(name):
-                        continue  # "Moreover, ...": a capital at a sentence start proves nothing
+                    if (cs == 0 or texts[cs - 1] in SENT_END or cs < title_end) and not rules.is_name_like(name):
+                        continue  # "Moreover, ..." or a Title Case title: a capital proves nothing
                     neighbours = sum(1 for c in (self._right_item(texts, keys, spaced, ce), self._left_item(texts, keys, spaced, cs))
                                      if c is not None and typed.get(c) == etype)
                     if not (rules.is_name_like(name) or neighbours >= 2 or len(_list_types(typed, etype)) >= 2 and neighbours):
@@ -846,6 +849,8 @@ class NameRules:
             return
         if words[0].lower() in ("the", "a", "an", "on", "towards", "toward", "why", "how", "what", "when"):
             return
+        if len(words) >= 2 and rules.is_plural_class(words) and not any(rules.is_name_like(w) for w in words):
+            return  # "Sleeper Agents: ...": a catch phrase naming a kind of thing, not one thing
         key = normalize_key(" ".join(words))
         if not key or key in rules.GENERIC_KEYS or rules.is_number_format(words[0]):
             return

@@ -26,7 +26,7 @@ from kg.linking.pipeline import (
 
 # priority when two candidate spans have the same length (lower wins)
 _PRIORITY = {"kb": 0, "variant": 0, "abbrev": 1, "title-prefix": 1, "proposed": 1, "proposed-long": 1,
-             "format-technique": 1, "glued": 3, "example": 3, "size-shape": 2, "dataset-shape": 2, "score-on": 3, "hardware-shape": 2, "head-noun": 3, "list": 4, "repeat": 2}
+             "format-technique": 1, "glued": 3, "example": 1, "size-shape": 2, "dataset-shape": 2, "score-on": 3, "hardware-shape": 2, "head-noun": 3, "list": 4, "repeat": 2}
 
 
 class Resolver:
@@ -144,6 +144,11 @@ class Resolver:
         self._suffixed_variants(doc, tv, cands, abbrev_map, introduced_keys, new_types, labels)
         self._repeats(doc, tv, cands, abbrev_map, labels)
         chosen = _select(cands)
+        # "GemNet-OC: ..." found both as a variant of GemNet and as the title's name: introduced
+        intro_spans = {(f[0], f[1]) for f in found if f[5] and f[3] in ("title-prefix", "proposed")}
+        for c in chosen:
+            if c[2] == "variant" and (c[0], c[1]) in intro_spans:
+                introduced_keys.add(c[3])
         # group mentions per entity key
         order: list[tuple] = []
         by_key: dict[tuple, list] = {}

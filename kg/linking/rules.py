@@ -241,7 +241,7 @@ def is_name_like(text: str) -> bool:
 # Typing discovered names from context.
 
 HEAD_TYPES = {
-    "Dataset": "benchmark benchmarks dataset datasets corpus corpora suite leaderboard testbed test-set collection datastore".split(),
+    "Dataset": "benchmark benchmarks dataset datasets corpus corpora suite leaderboard testbed test-set collection datastore subset split".split(),
     "Model": """model models llm llms vlm vlms mllm mllms lm lms transformer transformers captioner captioners
         encoder decoder detector checkpoint checkpoints assistant chatbot architecture network networks""".split(),
     "Method": """method methods framework frameworks approach technique techniques algorithm algorithms objective

@@ -155,3 +155,15 @@ def test_abbreviation_defined_with_comma_or(kb, find_paper):
     s = _sentence(find_paper, "we develop Meta Reinforcement Fine-Tuning, or MRT, a new class")
     got = _texts(_link(kb, "", s))
     assert got["MRT"].entity.id == got["Meta Reinforcement Fine-Tuning"].entity.id
+
+
+def test_title_case_words_are_not_names(kb, find_paper):
+    for phrase in ("Sleeper Agents: Training Deceptive LLMs", "Scaling Test-Time Compute Without Verification or RL"):
+        paper = find_paper(phrase)
+        got = _texts(_link(kb, paper.title, paper.abstract))
+        assert "Sleeper Agents" not in got and "Verification" not in got
+    paper = find_paper("GemNet-OC: Developing Graph Neural Networks")
+    got = _texts(_link(kb, paper.title, paper.abstract))
+    assert got["GemNet-OC"].introduced and got["GemNet-OC"].entity.type == "Model"
+    # a size before a dataset noun counts samples: "the OC-2M subset"
+    assert got["OC-2M"].entity.type == "Dataset"
