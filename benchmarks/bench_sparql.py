@@ -280,7 +280,7 @@ def bench(label: str, chunks_factory, work: Path, repeat: int, with_rdflib: bool
     header = f"   {'query':24} {'rows':>6} {'oxigraph ms':>12} {'plain form':>11}"
     if graph is not None:
         header += f" {'rdflib ms':>11} {'plain form':>11} {'ratio':>8}"
-    print(header + "   (ratio: rdflib's better form / Oxigraph's ready-made query)")
+    print(header + ("   (ratio: rdflib's better form / Oxigraph's ready-made query)" if graph is not None else ""))
     for name, query in queries.items():
         text = bind_parameters(query, {}, store)  # defaults, as `kg query --name NAME` runs it
         ox_ms, rows = time_oxigraph(store, text, repeat)
