@@ -71,6 +71,10 @@ class Resolver:
             elif _names_task_or_class([w for w, k in zip(texts[ls:le], keys[ls:le]) if k]):
                 blocked.add(short_letters)
                 blocked.add(short_letters.rstrip("s"))
+        for lt, k in list(abbrev_map.items()):
+            # "Neural Memory Networks (NMNs)" ... "the NMN controllers": the singular is the same name
+            if lt.endswith("s") and sum(c.isupper() for c in lt) >= 2:
+                abbrev_map.setdefault(lt[:-1], k)
         for s, e, etype, rule, conf, intro, kb_id, extra in found:
             if rule in ("title-kb", "proposed-kb"):
                 # a known method is introduced only by the paper that names it in its title too
@@ -228,8 +232,13 @@ class Resolver:
         lkey = normalize_key(long_surface)
         if lkey in rules.GENERIC_KEYS or normalize_key(short) in rules.GENERIC_KEYS:
             return None
+        if words[-1].lower() in rules.NAME_END_MODIFIERS:
+            return None  # "verifier-based (VB) methods": a modifier, not a name
         if rules.is_plural_class(words):
-            return None
+            # "Neural Memory Networks (NMNs)": a named kind of a known architecture is a model;
+            # other plural classes ("reward models (RMs)") are not entities
+            if not (words[0][:1].isupper() and self._kb_head_type(kb_matches, ls, le) == "Model"):
+                return None
         etype = _type_after(texts, se) or rules.type_from_long_form(words)
         if etype is None and words[-1].lower() not in rules.TASK_HEADS:
             etype = rules.type_from_name(short) or self._kb_head_type(kb_matches, ls, le)

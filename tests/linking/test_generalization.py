@@ -167,3 +167,18 @@ def test_title_case_words_are_not_names(kb, find_paper):
     assert got["GemNet-OC"].introduced and got["GemNet-OC"].entity.type == "Model"
     # a size before a dataset noun counts samples: "the OC-2M subset"
     assert got["OC-2M"].entity.type == "Dataset"
+
+
+def test_named_kind_of_known_architecture_and_modifier_long_forms(kb, find_paper):
+    paper = find_paper("Neural Memory Networks (NMNs) have received")
+    got = _texts(_link(kb, paper.title, paper.abstract))
+    nmn = got["Neural Memory Networks"]
+    assert nmn.entity.type == "Model" and got["NMNs"] is nmn and got["NMN"] is nmn
+    assert "Memory Networks" not in got
+    got = _texts(_link(kb, "", _sentence(find_paper, "finetuning LLMs with verifier-based (VB) methods")))
+    assert "verifier-based" not in got and "VB" not in got
+
+
+def test_generic_head_word_is_not_part_of_a_method_name(kb, find_paper):
+    got = _texts(_link(kb, "", _sentence(find_paper, "augmenting queries with Chain-of-Thought reasoning")))
+    assert got["Chain-of-Thought"].entity.id == "chain-of-thought-prompting"
