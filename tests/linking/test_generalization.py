@@ -182,3 +182,10 @@ def test_named_kind_of_known_architecture_and_modifier_long_forms(kb, find_paper
 def test_generic_head_word_is_not_part_of_a_method_name(kb, find_paper):
     got = _texts(_link(kb, "", _sentence(find_paper, "augmenting queries with Chain-of-Thought reasoning")))
     assert got["Chain-of-Thought"].entity.id == "chain-of-thought-prompting"
+
+
+def test_modality_or_acronym_before_a_known_benchmark_names_another(kb, find_paper):
+    paper = find_paper("VL Reward-Bench")
+    got = _texts(_link(kb, paper.title, paper.abstract))
+    assert got["VL Reward-Bench"].entity.type == "Dataset" and not got["VL Reward-Bench"].entity.known
+    assert "Reward-Bench" not in got
