@@ -105,16 +105,17 @@ class KGTokenizer:
     def __call__(self, text: str) -> Doc:
         chunks = text.split(" ")
         cache = self._cache
-        missing = set(chunks).difference(cache)
-        # cached chunks are never empty and hold no whitespace: only new ones need the check
-        if missing:
+        entries = list(map(cache.get, chunks))
+        if None in entries:
+            missing = {c for c, e in zip(chunks, entries) if e is None}
+            # cached chunks are never empty and hold no whitespace: only new ones need the check
             if "" in missing or _WS_RE.search("".join(missing)):
                 return self.base(text)
             if len(cache) + len(missing) > self.max_cache_size:
                 cache.clear()  # full: start again (spaCy's own cache just stops adding)
                 missing = set(chunks)
             self._add(missing)
-        entries = list(map(cache.__getitem__, chunks))
+            entries = list(map(cache.__getitem__, chunks))
         words = list(chain.from_iterable(map(_PIECES, entries)))
         spaced = list(chain.from_iterable(map(_SPACES, entries)))
         spaced[-1] = 0  # no space after the last chunk
