@@ -513,6 +513,17 @@ class NameRules:
                 # "the OC-2M subset", "LAION-5B dataset": sizes count samples too
                 etype = "Dataset" if e < n and rules.HEAD_TYPE.get(texts[e].lower()) == "Dataset" else "Model"
                 found.append((s, e, etype, "size-shape", 0.8, False, None, None))
+        own = {"".join(keys[a:b]) for _ls, _le, a, b in doc.user_data.get(ABBREVS, ())}
+        for m in rules.VARIANT_SUFFIX_RE.finditer(text):
+            k = _at_end.get(m.end())
+            if k is None or k in seen:
+                continue
+            s, e = _compound_around(texts, keys, spaced, k)
+            seen.update(range(s, e))
+            if e == k + 1 and s < k - 1 and covered[s] is None and texts[s][:1].isalpha() and rules.is_name_like(text[starts[s] : ends[e - 1]]):
+                if "".join(keys[s : k - 1]) in own:
+                    continue  # "APOLLO-Mini": a variant of the paper's own (typed) name, see the resolver
+                found.append((s, e, "Model", "size-shape", 0.75, False, None, None))
         for s, e, m in _token_spans(doc, rules.HARDWARE_RE.finditer(text)):
             if covered[s] is None and (len(m.group()) >= 4 or self._near_hw_word(texts, s, e)):
                 found.append((s, e, "Hardware", "hardware-shape", 0.8, False, None, None))

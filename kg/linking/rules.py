@@ -398,3 +398,6 @@ HEAD_PAREN_NAME_RE = re.compile(
 
 # Modality and language words that make a derived benchmark of a known one ("Multimodal RewardBench").
 MODALITY_WORDS = frozenset("multimodal multilingual visual video audio speech vision chinese".split())
+
+# "BERTimbau-Large", "Foo-Instruct": a coined name with a model-variant suffix is a model.
+VARIANT_SUFFIX_RE = re.compile(r"-(?:Large|Base|Small|Tiny|Mini|Medium|XL|XXL|Instruct|Chat)(?![\w-])")

@@ -189,3 +189,11 @@ def test_modality_or_acronym_before_a_known_benchmark_names_another(kb, find_pap
     got = _texts(_link(kb, paper.title, paper.abstract))
     assert got["VL Reward-Bench"].entity.type == "Dataset" and not got["VL Reward-Bench"].entity.known
     assert "Reward-Bench" not in got
+
+
+def test_coined_name_with_a_variant_suffix_is_a_model(kb, find_paper):
+    got = _texts(_link(kb, "", _sentence(find_paper, "outperforming BERTimbau-Large in two tasks")))
+    assert got["BERTimbau-Large"].entity.type == "Model"
+    paper = find_paper("APOLLO-Mini")
+    got = _texts(_link(kb, paper.title, paper.abstract))
+    assert got["APOLLO-Mini"].entity.type == got["APOLLO"].entity.type == "Method"
