@@ -987,9 +987,16 @@ class NameRules:
                         found.append((m[0], m[1], None, "proposed-kb", 0.8, True, m[2][0], None))
                     break
                 words = surface.split()
+                if words[-1].lower() in rules.NON_ENTITY_HEADS:
+                    break  # "we propose the Babel Tower Hypothesis": not a method, model or dataset
                 if (naming or rules.is_name_like(surface) or (len(words) >= 2 and all(w[:1].isupper() for w in words))) and normalize_key(surface) not in rules.GENERIC_KEYS:
-                    etype = (rules.type_from_name(surface) or (rules.type_from_long_form(words) if len(words) > 1 else None)
+                    shape = rules.type_from_name(surface)
+                    etype = (shape or (rules.type_from_long_form(words) if len(words) > 1 else None)
                              or self._context_type(doc, tv, j, e) or "Method")
+                    if shape == "Model" and not any(rules.is_size(w) for w in re.split(r"[\s_-]+", surface)):
+                        # "Mindspeed-MLLM, a distributed ... training framework": the appositive
+                        # says what it is; a name ending in LLM/Net only suggests a model
+                        etype = self._context_type(doc, tv, j, e) or etype
                     found.append((j, e, etype, "proposed", 0.8, True, None, None))
                     self._coordinated(doc, tv, e, hi, covered, etype, found)
                 break

@@ -108,7 +108,11 @@ class Resolver:
                     cands.append([ss, se, "abbrev", ekey, etype, 0.8, ()])
                     abbrev_map[letters_of("".join(texts[ss:se]))] = ekey
                     blocked.discard(letters_of("".join(texts[ss:se])))
-                introduced_keys.add(ekey)
+                if not (ekey[0] == "kb" and self.kb.entities[ekey[1]].type == "Method" and s >= title_end
+                        and not any(m[2] == (ekey[1],) and m[0] < title_end for m in kb_matches)):
+                    # "we develop a ... Direct Preference Optimization (DPO) dataset" does not
+                    # introduce DPO: a known method is introduced only with the title
+                    introduced_keys.add(ekey)
                 continue
             surface = doc_text(doc)[starts[s] : ends[e - 1]]
             if letters_of(surface) in blocked:
@@ -405,7 +409,8 @@ def _type_after(texts, short_end: int) -> str | None:
 
 def _names_task_or_class(words) -> bool:
     """"open-vocabulary semantic segmentation (OVS)", "reward models (RMs)": not entities."""
-    return bool(words) and (words[-1].lower() in rules.TASK_HEADS or rules.is_plural_class(words))
+    return bool(words) and (words[-1].lower() in rules.TASK_HEADS or words[-1].lower() in rules.NON_ENTITY_HEADS
+                            or rules.is_plural_class(words))
 
 
 def _select(cands):

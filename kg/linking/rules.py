@@ -401,3 +401,9 @@ MODALITY_WORDS = frozenset("multimodal multilingual visual video audio speech vi
 
 # "BERTimbau-Large", "Foo-Instruct": a coined name with a model-variant suffix is a model.
 VARIANT_SUFFIX_RE = re.compile(r"-(?:Large|Base|Small|Tiny|Mini|Medium|XL|XXL|Instruct|Chat)(?![\w-])")
+
+# Heads of proposed things that are none of our types: "the Babel Tower Hypothesis", "a scaling law".
+NON_ENTITY_HEADS = frozenset(
+    """hypothesis hypotheses law laws theorem theorems principle principles phenomenon phenomena effect
+    paradox conjecture problem problems metric metrics score""".split()
+)

@@ -197,3 +197,13 @@ def test_coined_name_with_a_variant_suffix_is_a_model(kb, find_paper):
     paper = find_paper("APOLLO-Mini")
     got = _texts(_link(kb, paper.title, paper.abstract))
     assert got["APOLLO-Mini"].entity.type == got["APOLLO"].entity.type == "Method"
+
+
+def test_proposed_things_that_are_not_entities_and_appositive_types(kb, find_paper):
+    got = _texts(_link(kb, "", _sentence(find_paper, "we propose the Babel Tower Hypothesis")))
+    assert "Babel Tower Hypothesis" not in got
+    s = _sentence(find_paper, "we develop Mindspeed-MLLM, a distributed multimodal training framework")
+    assert _texts(_link(kb, "", s))["Mindspeed-MLLM"].entity.type == "Method"
+    # a known method named while describing a new dataset is not introduced by the paper
+    s = _sentence(find_paper, "we develop a high-quality Direct Preference Optimization (DPO) dataset")
+    assert not _texts(_link(kb, "", s))["DPO"].introduced
