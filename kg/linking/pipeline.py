@@ -883,6 +883,10 @@ class NameRules:
         if mi is not None and kb_matches[mi][0] == 0 and kb_matches[mi][1] == colon:
             found.append((0, colon, None, "title-kb", 0.9, True, kb_matches[mi][2][0] if len(kb_matches[mi][2]) == 1 else None, None))
             return
+        if len(words) >= 2 and not any(rules.is_name_like(w) for w in words):
+            # "Treasure Hunt: ...": ordinary words are a name only if the abstract uses them again
+            if not any("".join(keys[i : i + colon]) == key for i in range(title_end, len(keys) - colon + 1) if keys[i] == keys[0]):
+                return
         etype = (rules.type_from_name(" ".join(words)) or (rules.type_from_long_form(words) if len(words) > 1 else None)
                  or self._context_type(doc, tv, 0, colon))
         if etype is None:
@@ -989,7 +993,10 @@ class NameRules:
                 words = surface.split()
                 if words[-1].lower() in rules.NON_ENTITY_HEADS:
                     break  # "we propose the Babel Tower Hypothesis": not a method, model or dataset
-                if (naming or rules.is_name_like(surface) or (len(words) >= 2 and all(w[:1].isupper() for w in words))) and normalize_key(surface) not in rules.GENERIC_KEYS:
+                # "We propose Aquila-Med, a ...": a capitalized compound right after the verb, then an appositive
+                direct = (j == i + 1 and "-" in surface and surface[:1].isupper() and texts[i][:1].islower()
+                          and e < n and texts[e] in (",", "("))
+                if (naming or direct or rules.is_name_like(surface) or (len(words) >= 2 and all(w[:1].isupper() for w in words))) and normalize_key(surface) not in rules.GENERIC_KEYS:
                     shape = rules.type_from_name(surface)
                     etype = (shape or (rules.type_from_long_form(words) if len(words) > 1 else None)
                              or self._context_type(doc, tv, j, e) or "Method")

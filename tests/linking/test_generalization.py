@@ -207,3 +207,11 @@ def test_proposed_things_that_are_not_entities_and_appositive_types(kb, find_pap
     # a known method named while describing a new dataset is not introduced by the paper
     s = _sentence(find_paper, "we develop a high-quality Direct Preference Optimization (DPO) dataset")
     assert not _texts(_link(kb, "", s))["DPO"].introduced
+
+
+def test_title_catch_phrases_and_direct_objects_of_propose(kb, find_paper):
+    paper = find_paper("Treasure Hunt: Real-time Targeting")
+    assert "Treasure Hunt" not in _texts(_link(kb, paper.title, paper.abstract))
+    paper = find_paper("We propose Aquila-Med, a bilingual medical LLM")
+    got = _texts(_link(kb, paper.title, paper.abstract))
+    assert got["Aquila-Med"].introduced and got["Aquila-Med"].entity.type == "Model"
