@@ -235,7 +235,13 @@ class AbbreviationFinder:
             start = rules.find_abbreviation([texts[k] for k in idx], short)
             if start is None:
                 continue
-            found.append((idx[start], i, i + 1, j))
+            ls = idx[start]
+            if ls > 1 and texts[ls - 1] in JOINERS and not spaced[ls - 1] and not spaced[ls - 2] and keys[ls - 2]:
+                # "self-supervised learning (SSL)": the long form starts with the whole compound
+                cs, _ce = _compound_around(texts, keys, spaced, ls - 2)
+                if keys[cs][:1] == short[:1].lower():
+                    ls = cs
+            found.append((ls, i, i + 1, j))
         self._comma_or(doc, texts, keys, spaced, found)
         self._short_then_long(doc, texts, keys, spaced, found)
         doc.user_data[ABBREVS] = found

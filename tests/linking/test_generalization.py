@@ -215,3 +215,9 @@ def test_title_catch_phrases_and_direct_objects_of_propose(kb, find_paper):
     paper = find_paper("We propose Aquila-Med, a bilingual medical LLM")
     got = _texts(_link(kb, paper.title, paper.abstract))
     assert got["Aquila-Med"].introduced and got["Aquila-Med"].entity.type == "Model"
+
+
+def test_abbreviation_long_form_keeps_its_hyphenated_first_word(kb, find_paper):
+    s = _sentence(find_paper, "state-of-the-art self-supervised learning (SSL) algorithms")
+    got = _texts(_link(kb, "", s))
+    assert got["SSL"].entity.id == "self-supervised-learning"
