@@ -140,6 +140,9 @@ class KGTokenizer:
             if chunk in rules:
                 hard.append(chunk)
                 continue
+            if chunk.isascii() and (chunk.isalpha() or chunk.isdigit()):  # most new chunks: one plain word
+                cache[chunk] = ((chunk,), (chunk.lower(),), _ONE_SPACE)
+                continue
             m = _SIMPLE_RE.fullmatch(chunk)
             if m is not None:
                 if m.group(1) in rules:
