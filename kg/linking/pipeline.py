@@ -986,6 +986,9 @@ class NameRules:
                     e += 1
                 while e - 1 > j and not keys[e - 1]:
                     e -= 1
+                if (e < hi and e - j >= 2 and spaced[e - 1] and texts[e][:1].isupper() and texts[e].lower() in _NAME_HEADS
+                        and (covered[e] is None or covered[e] == covered[e - 1])):
+                    e += 1  # "Style-Extracting Diffusion Models": a Title Case name keeps its capitalized head noun
                 surface = doc_text(doc)[starts[j] : ends[e - 1]]
                 ab = next((a for a in abbrevs if a[0] <= j < a[1] or a[2] == j), None)
                 if ab is not None:
@@ -1064,6 +1067,9 @@ _PROPOSE_SKIP = frozenset(
 _PROPOSE_STOP = frozenset(
     "in of on to for by with from at as which that who where when while and or but based".split()
 )
+
+
+_NAME_HEADS = frozenset("model models network networks transformer transformers".split())
 
 
 def _title_case_goes_on(texts, spaced, k, hi) -> bool:

@@ -120,6 +120,13 @@ class Resolver:
             # a name this paper also defines as a short form ("Re-ReST: ..." and "Long Form (Re-ReST)")
             defined = abbrev_map.get(letters_of(surface))
             key = defined or ("new", normalize_key(surface))
+            if defined is None and not intro and rule not in ("title-prefix", "proposed"):
+                # "such as Bert, GPT and ViT": a name the KB knows in another case, found by a rule
+                # that typed it the same way, is that KB entity
+                ids = self._kb_by_other_case(key[1], surface)
+                if len(ids) == 1 and self.kb.entities[ids[0]].type == etype and ids[0] not in self.kb.generic:
+                    cands.append([s, e, rule, ("kb", ids[0]), etype, conf, ()])
+                    continue
             if defined is None:  # a definition's type (from its long form) outranks other clues
                 new_types.setdefault(key, Counter())[etype] += 2 if intro else 1
             labels.setdefault(key, surface)
@@ -260,6 +267,19 @@ class Resolver:
         cands.append([ls, le, "abbrev", key, etype, 0.75, ()])
         cands.append([ss, se, "abbrev", key, etype, 0.75, ()])
         return key
+
+    def _kb_by_other_case(self, key: str, surface: str) -> tuple[str, ...]:
+        """KB ids for a rule-found name: exact spelling first (also its plural: "ViTs" -> ViT,
+        not the TTS model VITS), then any case for entities without case rules ("Bert" -> BERT)."""
+        lt = letters_of(surface)
+        pool = set(self.kb.aliases.get(key, ())) | (set(self.kb.aliases.get(key[:-1], ())) if key.endswith("s") else set())
+        exact = sorted(i for i in pool if any(letters_of(a) in (lt, lt[:-1]) for a in (self.kb.entities[i].label, *self.kb.entities[i].aliases)))
+        if exact:
+            return tuple(exact)
+        ids = self.kb.aliases.get(key, ())
+        if surface[:1].isupper() and len(key) >= 4:
+            return ids  # a capitalized name typed by the rule as the KB entity is
+        return tuple(i for i in ids if i not in self.kb.case_sensitive)
 
     def _suffixed_variants(self, doc, tv, cands, abbrev_map, introduced_keys, new_types, labels):
         """"STAT-Sel and STAT-Syn", "(FST-D) and (FST-W)": a paper's own short name with a hyphenated

@@ -221,3 +221,16 @@ def test_abbreviation_long_form_keeps_its_hyphenated_first_word(kb, find_paper):
     s = _sentence(find_paper, "state-of-the-art self-supervised learning (SSL) algorithms")
     got = _texts(_link(kb, "", s))
     assert got["SSL"].entity.id == "self-supervised-learning"
+
+
+def test_rule_found_name_in_another_case_is_the_kb_entity(kb, find_paper):
+    got = _texts(_link(kb, "", _sentence(find_paper, "such as Bert, GPT and ViT")))
+    assert got["Bert"].entity.id == "bert"
+    s = _sentence(find_paper, "unlike Convolutional Neural Networks (CNN), ViTs simple architecture")
+    got = _texts(_link(kb, "", s))
+    assert "ViTs" not in got or got["ViTs"].entity.id == "vision-transformer"
+
+
+def test_introduced_title_case_name_keeps_its_head_noun(kb, find_paper):
+    got = _texts(_link(kb, "", _sentence(find_paper, "we propose Style-Extracting Diffusion Models")))
+    assert got["Style-Extracting Diffusion Models"].introduced
