@@ -71,7 +71,7 @@ def test_find_related_hub_pruning_gives_lower_bounds(sample):
 
 def test_hub_threshold_exact_for_small_corpora_then_grows():
     assert hub_threshold(459) == 459 and hub_threshold(EXACT_MAX_PAPERS) == EXACT_MAX_PAPERS  # nothing pruned
-    assert hub_threshold(100_000) == 100
+    assert hub_threshold(100_000) == 1_000
     assert hub_threshold(10_000_000) == 10_000
 
 
