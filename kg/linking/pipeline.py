@@ -638,8 +638,10 @@ class NameRules:
             k = at_end.get(m.end())
             if k is None:
                 continue
-            head = m.group(1).lower()
-            etype = rules.EXAMPLE_HEAD_TYPE[head]
+            head = text[max(0, m.start() - 12) : m.start()].rsplit(" ", 1)[-1].lower()
+            etype = rules.EXAMPLE_HEAD_TYPE.get(head)
+            if etype is None:
+                continue
             if m.group().endswith("from") and etype != "Dataset":
                 continue
             j = k + 1
@@ -683,7 +685,12 @@ class NameRules:
                 j = at_start.get(m.end())
                 if j is None or covered[j] is not None:
                     continue
-                if paren:  # only what the paper calls new or its own
+                if not paren and m.start() > 0 and text[m.start() - 1].isalnum():
+                    continue  # "four approaches": "our" must be a word
+                if paren:  # only after a type noun, and only what the paper calls new or its own
+                    head = text[max(0, m.start() - 14) : m.start()].rsplit(" ", 1)[-1].lower()
+                    if head not in rules.PAREN_NAME_HEADS:
+                        continue
                     before = text[max(0, m.start() - 60) : m.start()].lower()
                     if not any(w in before.split() for w in ("novel", "new", "our", "proposed")):
                         continue
@@ -703,7 +710,7 @@ class NameRules:
                 name = text[starts[j] : ends[e - 1]]
                 if normalize_key(name) in rules.GENERIC_KEYS or (e - j == 1 and not rules.is_name_like(name) and not paren):
                     continue
-                etype = rules.type_from_name(name) or rules.HEAD_TYPE.get(m.group(1).lower()) or "Method"
+                etype = rules.type_from_name(name) or rules.HEAD_TYPE.get(head if paren else m.group(1).lower()) or "Method"
                 found.append((j, e, etype, "proposed", 0.75, True, None, None))
 
     def _list_members(self, doc, tv, covered, kb_matches, found):

@@ -376,10 +376,7 @@ def is_not_a_mention(texts: list[str], spaced, start: int, end: int) -> bool:
 
 # "datasets such as X, Y and Z", "benchmarks (e.g., X, Y)", "datasets from X and Y": the listed
 # names are things of the head noun's type (Hearst patterns).
-EXAMPLES_CUE_RE = re.compile(
-    r"\b(benchmarks|datasets|corpora|models|LLMs|VLMs|methods|algorithms|techniques|optimizers|architectures)"
-    r",? \(?(?:such as|including|like|e\.g\.,?|for example,?|from)(?= )"
-)
+EXAMPLES_CUE_RE = re.compile(r",? \(?(?:such as|including|like|e\.g\.,?|for example,?|from)(?= )")
 EXAMPLE_HEAD_TYPE = {"benchmarks": "Dataset", "datasets": "Dataset", "corpora": "Dataset", "models": "Model",
                      "llms": "Model", "vlms": "Model", "methods": "Method", "algorithms": "Method",
                      "techniques": "Method", "optimizers": "Method", "architectures": "Model"}
@@ -387,13 +384,15 @@ EXAMPLE_HEAD_TYPE = {"benchmarks": "Dataset", "datasets": "Dataset", "corpora": 
 
 # "Our first approach is X", "our method, X, ...": the paper names its own contribution.
 OUR_HEAD_IS_RE = re.compile(
-    r"\b[Oo]ur (?:(?:first|second|third|main|proposed|new|final|resulting) )?"
+    r"[Oo]ur (?:(?:first|second|third|main|proposed|new|final|resulting) )?"
     r"(approach|method|framework|model|technique|algorithm|strategy|system|benchmark|dataset|solution|variant)s? (?:is|,) (?=[A-Z])"
 )
 # "a novel ... technique (Variance Horizon)": a Title Case name in parentheses after a type noun.
 HEAD_PAREN_NAME_RE = re.compile(
-    r"\b(method|framework|approach|technique|algorithm|strategy|model|benchmark|dataset|mechanism|module|loss|objective) "
-    r"\((?=[A-Z][a-z]+(?: [A-Z][\w-]*){1,5}\))"
+    r" \((?=[A-Z][a-z]+(?: [A-Z][\w-]*){1,5}\))"
+)
+PAREN_NAME_HEADS = frozenset(
+    "method framework approach technique algorithm strategy model benchmark dataset mechanism module loss objective".split()
 )
 
 # Modality and language words that make a derived benchmark of a known one ("Multimodal RewardBench").
