@@ -742,6 +742,8 @@ class NameRules:
                     if any(covered[k] is not None or k in taken for k in range(cs, ce)):
                         continue
                     name = doc_text(doc)[starts[cs] : ends[ce - 1]]
+                    if ce < n and texts[ce] == "et":
+                        continue  # "(IMP, Han et al., 2015)": a cited author, not a name
                     if not name[:1].isupper() or normalize_key(name) in rules.GENERIC_KEYS or rules.is_number_format(name):
                         continue
                     if (cs == 0 or texts[cs - 1] in SENT_END or cs < title_end) and not rules.is_name_like(name):

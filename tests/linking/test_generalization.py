@@ -234,3 +234,8 @@ def test_rule_found_name_in_another_case_is_the_kb_entity(kb, find_paper):
 def test_introduced_title_case_name_keeps_its_head_noun(kb, find_paper):
     got = _texts(_link(kb, "", _sentence(find_paper, "we propose Style-Extracting Diffusion Models")))
     assert got["Style-Extracting Diffusion Models"].introduced
+
+
+def test_cited_author_is_not_a_list_member(kb, find_paper):
+    got = _texts(_link(kb, "", _sentence(find_paper, "(IMP, Han et al., 2015)")))
+    assert "Han" not in got and got["IMP"].entity.id == "iterative-magnitude-pruning"
