@@ -763,6 +763,8 @@ class NameRules:
     def _right_item(texts, keys, spaced, e):
         n = len(texts)
         j = e
+        while j + 1 < n and texts[j] == "/" and texts[j + 1].isdigit():
+            j += 2  # "Kinetics-400/600/700, Moments-in-Time": the other versions, then the next item
         if j < n and texts[j] == "(":  # "Llama-2 (7B)" / "EurusPRM (31.3%)"
             k = j + 1
             while k < n and k - j < 8 and texts[k] != ")":

@@ -239,3 +239,8 @@ def test_introduced_title_case_name_keeps_its_head_noun(kb, find_paper):
 def test_cited_author_is_not_a_list_member(kb, find_paper):
     got = _texts(_link(kb, "", _sentence(find_paper, "(IMP, Han et al., 2015)")))
     assert "Han" not in got and got["IMP"].entity.id == "iterative-magnitude-pruning"
+
+
+def test_list_goes_on_after_slash_versions(kb, find_paper):
+    got = _texts(_link(kb, "", _sentence(find_paper, "(ImageNet, Kinetics-400/600/700, Moments-in-Time)")))
+    assert got["Moments-in-Time"].entity.type == "Dataset"
