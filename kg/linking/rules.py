@@ -261,7 +261,7 @@ METHOD_HEADS = frozenset(
     normalization quantization regularization pruning prompting decoding scaling adapter adapters
     augmentation alignment descent propagation parallelism calibration pretraining pre-training
     convolution embedding embeddings encoding dropout compression merging routing caching reasoning
-    annealing""".split()
+    annealing prompt prompts selection filtering correction calibration""".split()
 )
 
 

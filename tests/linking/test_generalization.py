@@ -244,3 +244,8 @@ def test_cited_author_is_not_a_list_member(kb, find_paper):
 def test_list_goes_on_after_slash_versions(kb, find_paper):
     got = _texts(_link(kb, "", _sentence(find_paper, "(ImageNet, Kinetics-400/600/700, Moments-in-Time)")))
     assert got["Moments-in-Time"].entity.type == "Dataset"
+
+
+def test_defined_prompt_technique_is_a_method(kb, find_paper):
+    got = _texts(_link(kb, "", _sentence(find_paper, "In-Context Light-instruction Prompt (ICLiP)")))
+    assert got["ICLiP"].entity.type == "Method"
