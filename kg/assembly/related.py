@@ -28,8 +28,6 @@ from typing import Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 ENTITY_WEIGHT = 0.6
 ANCESTOR_WEIGHT = 0.5
@@ -118,6 +116,8 @@ def entity_matrix(entity_weights: Sequence[Mapping[str, float]]) -> tuple[sp.csr
     df = np.bincount(matrix.indices, minlength=len(columns))
     idf = np.log((1 + n) / (1 + df)) + 1.0
     matrix = matrix @ sp.diags(idf)
+    from sklearn.preprocessing import normalize  # sklearn costs ~0.7 s to import: only when building
+
     return normalize(matrix.tocsr(), norm="l2", copy=False), columns
 
 
@@ -125,6 +125,8 @@ def text_matrix(texts: Sequence[str]) -> sp.csr_matrix:
     """Papers x terms TF-IDF (sublinear tf, English stop words), L2-normalized per row."""
     if not any(t.strip() for t in texts):
         return sp.csr_matrix((len(texts), 0))
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float64)
     try:
         return vectorizer.fit_transform(texts).tocsr()

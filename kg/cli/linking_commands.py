@@ -11,7 +11,7 @@ import orjson
 from kg.cli.base import main
 from kg.cli.options import atomic_output, input_options, papers_from_cli
 from kg.errors import InputError
-from kg.linking import link_papers, load_kb
+from kg.linking import load_kb
 from kg.linking.evaluation import evaluate, format_table
 from kg.linking.output import entities_record, summarize, type_counts
 from kg.records import ENTITY_TYPES
@@ -82,6 +82,8 @@ def entities(inputs, input_format, strict, output_format, output, summary, proce
     """
     start = time.perf_counter()
     stream = papers_from_cli(inputs, input_format, strict)
+    from kg.linking import link_papers  # imports spaCy: only in the commands that link
+
     kb = load_kb()
     results = link_papers(stream, kb=kb, processes=processes)
     writer = _write_summary if summary else (_write_jsonl if output_format == "jsonl" else _write_table)
@@ -136,6 +138,8 @@ def eval_command(gold_path, input_path, predictions, show_errors, as_json) -> No
         if not input_path.exists():
             raise InputError("no input papers next to the gold file. Pass --input FILE.", str(input_path))
         stream = papers_from_cli((input_path,), None, False)
+        from kg.linking import link_papers
+
         predicted = [entities_record(pe) for pe in link_papers(stream, kb=load_kb())]
     ev = evaluate(gold, predicted)
     if as_json:

@@ -5,6 +5,14 @@
         ...
 """
 from kg.linking.kb import KnowledgeBase, load_kb
-from kg.linking.link import link_papers
 
 __all__ = ["KnowledgeBase", "link_papers", "load_kb"]
+
+
+def __getattr__(name: str):
+    # spaCy takes ~0.5 s to import; every `kg` command imports this package, few of them link.
+    if name == "link_papers":
+        from kg.linking.link import link_papers
+
+        return link_papers
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
