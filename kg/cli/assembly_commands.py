@@ -16,7 +16,7 @@ from kg.assembly.schema import PAPER
 from kg.cli.base import main
 from kg.cli.options import input_options, papers_from_cli
 from kg.errors import KGError
-from kg.paths import DEFAULT_GRAPH_DIR
+from kg.paths import DEFAULT_EXPORTS_DIR, DEFAULT_GRAPH_DIR
 
 TITLE_WIDTH = 90
 CANDIDATES_SHOWN = 20
@@ -44,10 +44,15 @@ def _progress(items, length: int, label: str, quiet: bool):
         yield bar
 
 
-def write_build_outputs(graph: nx.MultiDiGraph, out_dir: Path) -> str:
-    """Everything `kg build` writes, in one place (exports go here too); returns the summary target."""
+def write_build_outputs(graph: nx.MultiDiGraph, out_dir: Path, exports_dir: Path | None) -> str:
+    """Everything `kg build` writes, in one place: the graph, then its exports; returns the summary target."""
     save_graph(graph, out_dir)
-    return str(out_dir)
+    if exports_dir is None:
+        return str(out_dir)
+    from kg.exporters import write_all
+
+    write_all(graph, exports_dir)
+    return f"{out_dir} (exports: {exports_dir})"
 
 
 @main.command()
@@ -58,17 +63,22 @@ def write_build_outputs(graph: nx.MultiDiGraph, out_dir: Path) -> str:
               help="Related papers kept per paper (RELATED_TO edges); 0 for none.")
 @click.option("--processes", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes for linking (the per-paper step).")
+@click.option("--exports", "exports_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=str(DEFAULT_EXPORTS_DIR), show_default=True,
+              help="Directory to write every export format to (as `kg export`).")
+@click.option("--no-exports", is_flag=True, help="Save the graph only; export later with `kg export`.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line.")
-def build(inputs, input_format, strict, out_dir, top_k, processes, quiet):
+def build(inputs, input_format, strict, out_dir, top_k, processes, exports_dir, no_exports, quiet):
     """Build the knowledge graph: read papers, link entities, assemble, save.
 
     With no INPUT the bundled sample corpus is read. The graph is saved to --out (graph.json) so
-    `kg stats`, `kg related`, `kg show` and the exports never re-run the linker.
+    `kg stats`, `kg related`, `kg show`, `kg export` and `kg query` never re-run the linker; every
+    export format is then written to --exports (unless --no-exports).
 
     \b
     Example:
-      kg build                          # sample corpus -> .kg/graph.json
-      kg build papers.jsonl --out my-kg --top-k 10 -j 2
+      kg build                          # sample corpus -> .kg/graph.json + exports/
+      kg build papers.jsonl --out my-kg --exports my-kg/exports --top-k 10 -j 2
     """
     from kg.linking import link_papers, load_kb  # the linker is the slow import; load it only here
 
@@ -77,7 +87,7 @@ def build(inputs, input_format, strict, out_dir, top_k, processes, quiet):
     # The bar follows the linker reading papers (its per-paper step); assembly runs after it.
     with _progress(papers, len(papers), "Linking", quiet) as items:
         graph = build_graph(link_papers(items, kb=kb, processes=processes), kb=kb, top_k=top_k)
-    target = write_build_outputs(graph, out_dir)
+    target = write_build_outputs(graph, out_dir, None if no_exports else exports_dir)
     if not quiet:
         n_papers = sum(1 for _, kind in graph.nodes(data="kind") if kind == PAPER)
         click.echo(f"Built graph: {n_papers:,} papers, {graph.number_of_nodes() - n_papers:,} entities, "

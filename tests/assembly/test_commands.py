@@ -24,13 +24,15 @@ def test_build_writes_graph_and_summary(tmp_path):
     papers = [p for p in read_papers() if p.id in (COAT, FP8_BACK, "d38e362e52")]
     source = tmp_path / "three.jsonl"
     source.write_bytes(b"".join(orjson.dumps(paper_to_record(p)) + b"\n" for p in papers))
-    result = CliRunner().invoke(main, ["build", str(source), "--out", str(tmp_path / "out"), "--top-k", "1"])
+    result = CliRunner().invoke(main, ["build", str(source), "--out", str(tmp_path / "out"), "--top-k", "1",
+                                       "--exports", str(tmp_path / "exports")])
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     assert result.stderr.startswith("Built graph: 3 papers, ")
-    assert f"-> {tmp_path / 'out'}" in result.stderr
+    assert f"-> {tmp_path / 'out'} (exports: {tmp_path / 'exports'})" in result.stderr
     assert (tmp_path / "out" / "graph.json").is_file()
-    quiet = CliRunner().invoke(main, ["build", str(source), "--out", str(tmp_path / "q"), "--quiet"])
+    assert {"kg.ttl", "kg.graphml", "kg.gexf", "neo4j"} <= {p.name for p in (tmp_path / "exports").iterdir()}
+    quiet = CliRunner().invoke(main, ["build", str(source), "--out", str(tmp_path / "q"), "--quiet", "--no-exports"])
     assert quiet.exit_code == 0 and quiet.stderr == ""
     assert (tmp_path / "q" / "graph.json").read_bytes() != b""
 
