@@ -30,7 +30,7 @@ from kg.corpus import read_papers  # noqa: E402
 from kg.linking import kb as kb_module  # noqa: E402
 from kg.linking.link import link_one, link_papers  # noqa: E402
 from kg.linking import normalize, rules  # noqa: E402
-from kg.linking import pipeline as pipeline_module  # noqa: E402
+from kg.linking import doc_view  # noqa: E402
 from kg.linking.pipeline import build_nlp  # noqa: E402
 from kg.linking.rules import prepare_text  # noqa: E402
 from kg.records import Paper  # noqa: E402
@@ -82,11 +82,11 @@ BEFORE, AFTER = "before: spaCy tokenizer, full lex attrs", "after: kg tokenizer,
 def clear_global_caches() -> None:
     """Empty the module-level memo caches of the linker (lru_cache'd predicates, orth cache),
     so every variant starts as cold as a fresh process would."""
-    for module in (normalize, rules, pipeline_module):
+    for module in (normalize, rules, doc_view):
         for value in vars(module).values():
             if callable(getattr(value, "cache_clear", None)):
                 value.cache_clear()
-    pipeline_module._ORTH_CACHE.clear()
+    doc_view._ORTH_CACHE.clear()
 
 
 def compare(label: str, papers, kb, rounds: int) -> None:

@@ -19,9 +19,11 @@ import os
 from collections import Counter, defaultdict
 from typing import Iterable, Iterator
 
+from kg.linking.doc_view import LINKED, SENTS, token_view
 from kg.linking.kb import KnowledgeBase, load_kb
+from kg.linking.kb_matcher import scan_keys
 from kg.linking.normalize import normalize_key
-from kg.linking.pipeline import LINKED, SENTS, build_nlp, run_pipeline, scan_keys, token_view
+from kg.linking.pipeline import build_nlp, run_pipeline
 from kg.linking.rules import map_offsets, prepare_text
 from kg.records import FIELDS, Entity, LinkedEntity, Mention, Paper, PaperEntities
 

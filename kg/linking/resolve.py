@@ -1,7 +1,8 @@
 """Per-document resolution: one entity per span, abbreviations applied, introduced names flagged.
 
-The Resolver turns the candidates of the matcher and the name rules into a list of linked
-entities (plain tuples, in doc.user_data["kg.linked"]) and doc.spans["kg.entities"].
+The Resolver (spaCy factory kg_resolver_v1) turns the candidates of the matcher and the name rules
+into a list of linked entities (plain tuples, in doc.user_data["kg.linked"]) and
+doc.spans["kg.entities"].
 
 Entity keys are tuples so the corpus-level reduce can tell their origin:
     ("kb", id)                    a knowledge-base entity
@@ -18,15 +19,22 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.linking import rules
-from kg.linking.kb import KnowledgeBase
-from kg.linking.normalize import letters_of, normalize_key, slugify
-from kg.linking.pipeline import (
-    ABBREVS, FOUND, JOINERS, KB_MATCHES, LINKED, SENTS, doc_text, scan_keys, sentence_bounds, title_end_token, token_view, with_plurals,
+from kg.linking.doc_view import (
+    ABBREVS, FOUND, JOINERS, KB_MATCHES, LINKED, SENTS, doc_text, sentence_bounds, title_end_token, token_view,
 )
+from kg.linking.kb import KnowledgeBase
+from kg.linking.kb_matcher import scan_keys, with_plurals
+from kg.linking.kb_registry import get_kb
+from kg.linking.normalize import letters_of, normalize_key, slugify
 
 # priority when two candidate spans have the same length (lower wins)
 _PRIORITY = {"kb": 0, "variant": 0, "abbrev": 1, "title-prefix": 1, "proposed": 1, "proposed-long": 1,
              "format-technique": 1, "glued": 3, "example": 1, "size-shape": 2, "dataset-shape": 2, "score-on": 3, "hardware-shape": 2, "head-noun": 3, "list": 4, "repeat": 2}
+
+
+@Language.factory("kg_resolver_v1", default_config={"kb_ref": "", "spans_key": "kg.entities"})
+def make_resolver(nlp: Language, name: str, *, kb_ref: str, spans_key: str):
+    return Resolver(nlp, name, kb=get_kb(kb_ref), spans_key=spans_key)
 
 
 class Resolver:

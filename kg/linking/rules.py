@@ -1,7 +1,7 @@
 """Pure rule functions of the linker: text preparation, abbreviations, name shapes, typing.
 
 Everything here works on plain strings and lists so it can be tested alone and reused outside
-spaCy. The spaCy components in kg.linking.pipeline call these.
+spaCy. The spaCy components in kg/linking (see pipeline.py) call these.
 
 Every rule states a general convention of ML writing (model names carry sizes, benchmarks end in
 "Bench"/"QA", "we propose X" introduces X, "Long Form (LF)" defines an abbreviation). Not

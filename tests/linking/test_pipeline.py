@@ -3,7 +3,8 @@ import pytest
 
 from kg.linking import link_papers
 from kg.linking.kb import compile_kb
-from kg.linking.pipeline import LINKED, build_nlp, run_pipeline
+from kg.linking.doc_view import LINKED
+from kg.linking.pipeline import build_nlp, run_pipeline
 from kg.linking.rules import prepare_text
 from kg.records import Paper
 

@@ -2,7 +2,8 @@
 import pytest
 import spacy
 
-from kg.linking.pipeline import build_nlp, token_view
+from kg.linking.doc_view import token_view
+from kg.linking.pipeline import build_nlp
 from kg.linking.rules import prepare_text
 from kg.linking.tokenizer import TV, KGTokenizer, spacy_tokenizer
 
@@ -96,7 +97,7 @@ def test_build_nlp_uses_the_registered_tokenizer(kb):
 
 def test_score_on_matches_equal_a_full_scan_on_the_sample_corpus(sample_papers):
     from kg.linking import rules
-    from kg.linking.pipeline import _score_on_matches
+    from kg.linking.name_rules import _score_on_matches
 
     found = 0
     for paper in sample_papers:

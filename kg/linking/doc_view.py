@@ -1,0 +1,119 @@
+"""What the linker's spaCy components share: their doc.user_data keys and cached views of a Doc.
+
+Components keep their findings as plain tuples in doc.user_data (cheap to make and to pickle)
+under the keys below; the token view (texts, normalized keys, char offsets, spaces) and the char
+offset -> token index maps are computed once per doc and cached there too.
+"""
+from __future__ import annotations
+
+from spacy.attrs import IDX, ORTH, SPACY
+from spacy.tokens import Doc
+
+from kg.linking import rules
+from kg.linking.normalize import normalize_key
+from kg.linking.tokenizer import POSSESSIVES, TV
+
+_TV_ATTRS = [ORTH, IDX, SPACY]
+_ORTH_CACHE: dict[int, tuple[str, str, int]] = {}  # orth id -> (text, key, length)
+_POSSESSIVES = POSSESSIVES
+# TV ("kg.tv"): token view (texts, keys, starts, ends, spaces_after), set by kg_tokenizer_v1
+SENTS = "kg.sents"      # sentence start token indices
+ABBREVS = "kg.abbrevs"  # (long_start, long_end, short_start, short_end)
+KB_MATCHES = "kg.kb"    # (start, end, candidate ids, confidence)
+FOUND = "kg.found"      # (start, end, type, rule, confidence, introduced, kb id or None, parent)
+LINKED = "kg.linked"    # resolver output, see Resolver
+ABSTRACT_START = "kg.abstract_start"
+TEXT = "kg.text"
+TOKEN_INDEX = "kg.token_index"
+
+JOINERS = frozenset({"-", "–", "_"})
+SENT_END = frozenset({".", "!", "?"})
+
+
+def doc_text(doc: Doc) -> str:
+    """doc.text, cached: spaCy rebuilds the string from the tokens on every access."""
+    text = doc.user_data.get(TEXT)
+    if text is None:
+        text = doc.user_data[TEXT] = doc.text
+    return text
+
+
+def token_view(doc: Doc):
+    """Token texts, normalized keys, char starts/ends, and whether whitespace follows (cached)."""
+    tv = doc.user_data.get(TV)
+    if tv is None:
+        arr = doc.to_array(_TV_ATTRS)
+        orths = arr[:, 0].tolist()
+        starts = arr[:, 1].tolist()
+        strings = doc.vocab.strings
+        get = _ORTH_CACHE.get
+        texts, keys, ends = [], [], []
+        for o, s in zip(orths, starts):
+            hit = get(o)
+            if hit is None:
+                t = strings[o]
+                # a possessive "'s" is not part of a name ("PRIME's" is not a plural of PRIME)
+                hit = _ORTH_CACHE[o] = (t, "" if t in _POSSESSIVES else normalize_key(t), len(t))
+            texts.append(hit[0])
+            keys.append(hit[1])
+            ends.append(s + hit[2])
+        spaced = arr[:, 2].tolist()  # 0/1 ints: whitespace follows the token
+        tv = (texts, keys, starts, ends, spaced)
+        doc.user_data[TV] = tv
+    return tv
+
+
+def token_index(doc: Doc) -> tuple[dict[int, int], dict[int, int]]:
+    """char start -> token index, char end -> token index (cached)."""
+    ix = doc.user_data.get(TOKEN_INDEX)
+    if ix is None:
+        texts, keys, starts, ends, spaced = token_view(doc)
+        ix = doc.user_data[TOKEN_INDEX] = (dict(zip(starts, range(len(starts)))), dict(zip(ends, range(len(ends)))))
+    return ix
+
+
+def compound_around(texts, keys, spaced, k: int) -> tuple[int, int]:
+    """The run of tokens written without spaces (joined by hyphens) that contains token k."""
+    s = k
+    while s > 0 and not spaced[s - 1] and (keys[s - 1] or texts[s - 1] in JOINERS):
+        s -= 1
+    while s < k and not keys[s]:
+        s += 1
+    e = k + 1
+    n = len(texts)
+    while e < n and not spaced[e - 1] and (keys[e] or texts[e] in JOINERS):
+        if texts[e] in JOINERS and e + 1 < n and texts[e + 1].lower() in rules.NAME_END_MODIFIERS:
+            break
+        if texts[e] in ("'s", "’s", "'"):
+            break
+        e += 1
+    while e - 1 > k and not keys[e - 1]:
+        e -= 1
+    return s, e
+
+
+
+def title_end_token(doc: Doc) -> int:
+    """Index of the first abstract token (all tokens when there is no abstract)."""
+    a = doc.user_data.get(ABSTRACT_START)
+    texts, keys, starts, ends, spaced = token_view(doc)
+    if a is None:
+        sents = doc.user_data.get(SENTS) or [0]
+        return sents[1] if len(sents) > 1 else len(texts)
+    for i, s in enumerate(starts):
+        if s >= a:
+            return i
+    return len(texts)
+
+
+def sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
+    sents = doc.user_data.get(SENTS) or [0]
+    n = len(doc)
+    lo, hi = 0, n
+    for s in sents:
+        if s <= i:
+            lo = s
+        else:
+            hi = s
+            break
+    return lo, hi

@@ -1,0 +1,177 @@
+"""kg_kb_matcher_v1: knowledge-base aliases over normalized token keys.
+
+Case rules for short acronyms and stylized names, vendor prefixes trimmed; writes
+(start, end, candidate ids, confidence) tuples to doc.user_data[KB_MATCHES]. The matcher saves its
+compiled alias index with to_disk/from_disk.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.linking import rules
+from kg.linking.doc_view import JOINERS, KB_MATCHES, doc_text, token_view
+from kg.linking.kb import KnowledgeBase
+from kg.linking.kb_registry import get_kb
+from kg.linking.normalize import letters_of, normalize_key
+
+
+def compile_alias_index(kb: KnowledgeBase):
+    """keys -> ((id, exact letters or None, stylized), ...), plus every prefix of every key.
+
+    exact: short acronyms (<= 4 characters with a capital) and case_sensitive entries match
+    only their exact spelling. stylized: names with capitals after the first letter never match
+    an all-lowercase word ("multiple" is not MultiPL-E, "reinforce" is not REINFORCE).
+    """
+    index: dict[str, list[tuple[str, str | None]]] = {}
+    for eid, ent in kb.entities.items():
+        exact_all = eid in kb.case_sensitive
+        for surface in (ent.label, *ent.aliases):
+            key = normalize_key(surface)
+            if not key or key in rules.GENERIC_KEYS:
+                continue
+            letters = letters_of(surface)
+            short = len(key) <= 4 and any(c.isupper() for c in surface)
+            exact = letters if (exact_all or short) else None
+            # stylized: capitals after the first letter (PaLM, MultiPL-E, LLaMA, REINFORCE)
+            stylized = any(c.isupper() for c in letters[1:])
+            entry = index.setdefault(key, [])
+            if (eid, exact, stylized) not in entry:
+                entry.append((eid, exact, stylized))
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def scan_keys(texts, keys, spaced, index, prefixes, max_tokens: int = 12):
+    """Longest matches of index keys over concatenated token keys.
+
+    Tokens join across whitespace and hyphens; any other punctuation ends a candidate. index
+    maps a key to (base key, plural) -- plural forms are indexed too, so the loop only does
+    set and dict lookups. Returns the longest match starting at each token (overlaps are left
+    to the resolver) as (start, end, base key, plural) with end exclusive.
+    """
+    n = len(keys)
+    out = []
+    get = index.get
+    for i in range(n):
+        key = keys[i]
+        if key not in prefixes:
+            continue
+        best = get(key)
+        end = i + 1 if best is not None else 0
+        j = i + 1
+        stop = i + max_tokens
+        if stop > n:
+            stop = n
+        while j < stop:
+            nk = keys[j]
+            if not nk:
+                if texts[j] in JOINERS:
+                    j += 1
+                    continue
+                break
+            key = key + nk
+            if key not in prefixes:
+                break
+            j += 1
+            hit = get(key)
+            if hit is not None:
+                best, end = hit, j
+        if best is not None:
+            out.append((i, end, best[0], best[1]))
+    return out
+
+
+def with_plurals(index: dict) -> tuple[dict, frozenset]:
+    """key -> (key, False) plus key+"s" -> (key, True), and every prefix of those keys."""
+    lookup = {}
+    for key in index:
+        if key[-1:].isalpha() and len(key) >= 2:
+            lookup.setdefault(key + "s", (key, True))
+    for key in index:
+        lookup[key] = (key, False)
+    prefixes = frozenset(k[:i] for k in lookup for i in range(1, len(k) + 1))
+    return lookup, prefixes
+
+
+@Language.factory("kg_kb_matcher_v1", default_config={"kb_ref": "", "max_tokens": 12})
+def make_kb_matcher(nlp: Language, name: str, *, kb_ref: str, max_tokens: int):
+    return KBMatcher(nlp, name, kb_ref=kb_ref, max_tokens=max_tokens)
+
+
+class KBMatcher:
+    """Knowledge-base aliases matched on normalized keys; short acronyms need their exact case."""
+
+    def __init__(self, nlp: Language, name: str, *, kb_ref: str = "", max_tokens: int = 12):
+        self.name = name
+        self.max_tokens = max_tokens
+        self.kb = get_kb(kb_ref)
+        self.index = compile_alias_index(self.kb)
+        self.lookup, self.prefixes = with_plurals(self.index)
+
+    def __call__(self, doc: Doc) -> Doc:
+        texts, keys, starts, ends, spaced = token_view(doc)
+        matches = []
+        text = doc_text(doc)
+        reach = 0
+        for start, end, key, plural in scan_keys(texts, keys, spaced, self.lookup, self.prefixes, self.max_tokens):
+            if end <= reach:
+                continue  # inside a longer match
+            cands = self._filter(self.index[key], text[starts[start] : ends[end - 1]], plural)
+            if cands and (rules.is_verb_use(texts, start, end) or rules.is_not_a_mention(texts, spaced, start, end)):
+                cands = ()
+            if cands and end - start >= 2 and keys[start] in rules.ORG_KEYS:
+                start = self._without_vendor(keys, start, end, cands)
+            if cands:
+                reach = end
+                conf = 0.9 if len(cands) == 1 else 0.5
+                matches.append((start, end, cands, conf))
+        doc.user_data[KB_MATCHES] = matches
+        return doc
+
+    def to_disk(self, path, *, exclude=()) -> None:
+        """Write the compiled alias index (JSON), so a saved pipeline needs no KB files."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        data = {"kb_digest": self.kb.digest, "max_tokens": self.max_tokens,
+                "index": {k: [list(v) for v in vals] for k, vals in sorted(self.index.items())}}
+        (path / "aliases.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    def from_disk(self, path, *, exclude=()) -> "KBMatcher":
+        data = json.loads((Path(path) / "aliases.json").read_text(encoding="utf-8"))
+        self.max_tokens = data["max_tokens"]
+        self.index = {k: tuple(tuple(v) for v in vals) for k, vals in data["index"].items()}
+        self.lookup, self.prefixes = with_plurals(self.index)
+        return self
+
+    def _without_vendor(self, keys, start, end, cands) -> int:
+        """"OpenAI o1-preview" -> "o1-preview": the organization is not part of the mention,
+        when the rest is itself a name of the same entity."""
+        rest = "".join(keys[start + 1 : end])
+        hit = self.lookup.get(rest)
+        if hit is not None and set(cands) <= {eid for eid, _e, _s in self.index[hit[0]]}:
+            k = start + 1
+            while k < end and not keys[k]:
+                k += 1
+            return k
+        return start
+
+    @staticmethod
+    def _filter(entries, surface: str, plural: bool) -> tuple[str, ...]:
+        """Ids whose alias accepts this surface's case (see compile_alias_index)."""
+        got = []
+        letters = letters_of(surface)
+        lower = letters.islower()
+        for eid, exact, stylized in entries:
+            if exact is not None:
+                stem = letters[:-1] if plural else letters
+                # "PALM" for "PaLM": an all-capitals spelling of a mixed-case acronym is the same name
+                if stem != exact and not (stylized and stem.isupper() and stem == exact.upper()):
+                    continue
+            elif stylized and lower:
+                continue  # "multiple" is not MultiPL-E: a stylized name is never written all lowercase
+            if eid not in got:
+                got.append(eid)
+        return tuple(got)

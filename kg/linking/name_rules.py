@@ -1,0 +1,678 @@
+"""kg_name_rules_v1: names the knowledge base lacks, typed from their shape and context.
+
+Model variants and sizes, hardware, benchmark shapes, "X benchmark/dataset/model", FP8-style
+techniques, introduced names (title prefix, "we propose X", "X, a novel ..."), list members.
+Writes (start, end, type, rule, confidence, introduced, kb id or None, parent) tuples to
+doc.user_data[FOUND]; the resolver chooses among them and the KB matches.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.linking import rules
+from kg.linking.doc_view import (
+    ABBREVS, FOUND, JOINERS, KB_MATCHES, SENT_END, compound_around, doc_text, sentence_bounds, title_end_token,
+    token_index, token_view,
+)
+from kg.linking.kb_registry import get_kb
+from kg.linking.normalize import normalize_key
+
+
+@Language.factory("kg_name_rules_v1", default_config={"kb_ref": ""})
+def make_name_rules(nlp: Language, name: str, *, kb_ref: str):
+    return NameRules(nlp, name, kb_ref=kb_ref)
+
+
+def compounds(texts, keys, spaced, lo: int, hi: int):
+    """Maximal runs of tokens written without spaces, joined only by hyphens/underscores/dots.
+
+    Yields (start, end) with end exclusive; trailing joiners are not included.
+    """
+    i = lo
+    while i < hi:
+        if not keys[i]:
+            i += 1
+            continue
+        j = i + 1
+        while j < hi and not spaced[j - 1] and (keys[j] or texts[j] in JOINERS):
+            j += 1
+        while j - 1 > i and not keys[j - 1]:
+            j -= 1
+        yield i, j
+        i = j
+
+
+
+def _token_spans(doc: Doc, matches, group: int = 0):
+    """(start token, end token, match) for regex matches whose edges fall on token edges."""
+    at_start, at_end = token_index(doc)
+    for m in matches:
+        s = at_start.get(m.start(group))
+        e = at_end.get(m.end(group))
+        if s is not None and e is not None:
+            yield s, e + 1, m
+
+
+class NameRules:
+    """Names the knowledge base lacks, typed from their shape and context."""
+
+    def __init__(self, nlp: Language, name: str, *, kb_ref: str = ""):
+        self.name = name
+        self.kb = get_kb(kb_ref)
+
+    def __call__(self, doc: Doc) -> Doc:
+        tv = token_view(doc)
+        texts, keys, starts, ends, spaced = tv
+        kb_matches = doc.user_data.get(KB_MATCHES, [])
+        text = doc_text(doc)
+        n = len(texts)
+        covered = [None] * n  # token -> kb match index
+        for mi, (s, e, cands, conf) in enumerate(kb_matches):
+            for k in range(s, e):
+                covered[k] = mi
+        found = []
+        title_end = title_end_token(doc)
+        self._variants(doc, tv, kb_matches, found)
+        self._glued(doc, tv, kb_matches, covered, found)
+        # candidates come from regular expressions over the text (fast), mapped back to tokens
+        # a compound name with a size segment: Canary-1B, Skywork-PRM-7B, Nemotron-Nano-12B-v2
+        at_start, _at_end = token_index(doc)
+        seen = set()
+        for m in rules.SIZE_TOKEN_RE.finditer(text):
+            k = at_start.get(m.start(1))
+            if k is None or k in seen:
+                continue
+            s, e = compound_around(texts, keys, spaced, k)
+            seen.update(range(s, e))
+            if s == k or covered[s] is not None or not texts[s][:1].isalpha():
+                continue  # a KB name at the start makes it a variant (see _variants)
+            if rules.is_name_like(text[starts[s] : ends[e - 1]]):
+                # "the OC-2M subset", "LAION-5B dataset": sizes count samples too
+                etype = "Dataset" if e < n and rules.HEAD_TYPE.get(texts[e].lower()) == "Dataset" else "Model"
+                found.append((s, e, etype, "size-shape", 0.8, False, None, None))
+        own = {"".join(keys[a:b]) for _ls, _le, a, b in doc.user_data.get(ABBREVS, ())}
+        for m in rules.VARIANT_SUFFIX_RE.finditer(text):
+            k = _at_end.get(m.end())
+            if k is None or k in seen:
+                continue
+            s, e = compound_around(texts, keys, spaced, k)
+            seen.update(range(s, e))
+            if e == k + 1 and s < k - 1 and covered[s] is None and texts[s][:1].isalpha() and rules.is_name_like(text[starts[s] : ends[e - 1]]):
+                if "".join(keys[s : k - 1]) in own:
+                    continue  # "APOLLO-Mini": a variant of the paper's own (typed) name, see the resolver
+                found.append((s, e, "Model", "size-shape", 0.75, False, None, None))
+        for s, e, m in _token_spans(doc, rules.HARDWARE_RE.finditer(text)):
+            if covered[s] is None and (len(m.group()) >= 4 or self._near_hw_word(texts, s, e)):
+                found.append((s, e, "Hardware", "hardware-shape", 0.8, False, None, None))
+        for m in rules.DATASET_SUFFIX_RE.finditer(text):
+            k = _at_end.get(m.end())
+            if k is None:
+                continue
+            s, e = compound_around(texts, keys, spaced, k)
+            name = text[starts[s] : ends[e - 1]]
+            if e == k + 1 and covered[s] is None and rules.DATASET_SHAPE_RE.fullmatch(name) and rules.is_name_like(name):
+                found.append((s, e, "Dataset", "dataset-shape", 0.75, False, None, None))
+        for m in rules.FORMAT_TECHNIQUE_RE.finditer(text):
+            k = _at_end.get(m.start() + 1)
+            if k is not None and k + 1 < n and rules.is_number_format(texts[k]):
+                found.append((k, k + 2, "Method", "format-technique", 0.75, False, None, None))
+        # "X benchmark", "the X dataset", "X models": a coined name right before a type noun
+        for m in rules.HEAD_NOUN_RE.finditer(text):
+            h = at_start.get(m.start(1))
+            if h is None or h < 1 or texts[h - 1] in JOINERS or not keys[h - 1]:
+                continue
+            if h > 2 and texts[h - 2] in JOINERS and texts[h - 1].lower() in rules.NAME_END_MODIFIERS:
+                continue  # "a larger LM-only model": the modifier, not a name, precedes the noun
+            s, e = compound_around(texts, keys, spaced, h - 1)
+            if any(covered[k] is not None for k in range(s, e)):
+                continue
+            name = text[starts[s] : ends[e - 1]]
+            if rules.is_short_acronym(name):
+                continue  # "NMT models", "VLA models", "CT dataset": a class or a field, not a name
+            etype = rules.HEAD_TYPE[m.group(1).lower()]
+            if rules.is_name_like(name) and not rules.is_hardware_shape(name) and not rules.is_number_format(name):
+                found.append((s, e, etype, "head-noun", 0.7, False, None, None))
+            elif etype == "Dataset" and name[:1].isupper():
+                # "the Falling Tower dataset": a run of capitalized words naming a dataset
+                k = s
+                while k > 0 and s - k < 3 and texts[k - 1][:1].isupper() and keys[k - 1] and covered[k - 1] is None:
+                    k -= 1
+                if k < s and k > 0 and texts[k - 1] not in SENT_END and texts[k - 1][:1].islower():
+                    found.append((k, e, etype, "head-noun", 0.65, False, None, None))
+        for m in _score_on_matches(text):
+            k = at_start.get(m.end())
+            if k is None or covered[k] is not None:
+                continue
+            s, e = compound_around(texts, keys, spaced, k)
+            name = text[starts[s] : ends[e - 1]]
+            if s == k and rules.is_name_like(name) and not rules.is_short_acronym(name) and not rules.is_number_format(name):
+                found.append((s, e, "Dataset", "score-on", 0.65, False, None, None))
+        self._title_prefix(doc, tv, title_end, covered, kb_matches, found)
+        self._proposed(doc, tv, covered, kb_matches, found)
+        self._novel_appositives(doc, tv, covered, kb_matches, found)
+        self._our_named(doc, tv, covered, found)
+        self._examples(doc, tv, covered, found)
+        self._list_members(doc, tv, covered, kb_matches, found)
+        doc.user_data[FOUND] = found
+        return doc
+
+    def _novel_appositives(self, doc, tv, covered, kb_matches, found):
+        """"X, a novel framework for ...": X is introduced, typed by the appositive's head.
+
+        Also an abstract that opens with "X is a/an ...": the paper presents X.
+        """
+        texts, keys, starts, ends, spaced = tv
+        _at_start, at_end = token_index(doc)
+        text = doc_text(doc)
+        a = title_end_token(doc)
+        if a + 3 < len(texts) and texts[a + 1] in ("is", "are") and texts[a + 2].lower() in ("a", "an") and covered[a] is None:
+            s, e = compound_around(texts, keys, spaced, a)
+            name = text[starts[s] : ends[e - 1]]
+            if s == a and e == a + 1 and rules.is_name_like(name):
+                etype = rules.type_from_name(name) or rules.type_from_head_words(_head_scan(texts[a + 2 : a + 10])) or "Method"
+                found.append((s, e, etype, "proposed", 0.75, True, None, None))
+        for m in rules.NOVEL_APPOSITIVE_RE.finditer(text):
+            k = at_end.get(m.start())
+            if k is None or not keys[k]:
+                continue  # "(PCSR), a novel ...": the definition is handled by the abbreviation rules
+            s, e = compound_around(texts, keys, spaced, k)
+            if e != k + 1:
+                continue
+            if covered[s] is not None:
+                mi = covered[s]
+                ids = kb_matches[mi][2]
+                ms = kb_matches[mi][0]
+                before = texts[ms - 1].lower() if ms > 0 else "."
+                # only when the KB name is the whole name ("introduces Sparse MeZO, a novel ..." is not MeZO)
+                if (kb_matches[mi][1] == e and len(ids) == 1 and self._coined_kb(ids[0])
+                        and (before in rules.INTRO_VERBS or before in rules.NAMING_WORDS or before in (".", ",", "(", ":"))):
+                    found.append((ms, e, None, "proposed-kb", 0.75, True, ids[0], None))
+                continue
+            name = text[starts[s] : ends[e - 1]]
+            if not rules.is_name_like(name):
+                continue
+            etype = rules.type_from_name(name) or self._type_around(texts, s, e) or "Method"
+            found.append((s, e, etype, "proposed", 0.75, True, None, None))
+
+    def _examples(self, doc, tv, covered, found):
+        """"synthetic datasets, including ToCa, SS1M, and ST+MJ", "datasets from Carolina and BrWac",
+        "benchmarks (e.g., AIME24/25, AMC23, etc.)": names listed as examples of a typed head noun.
+
+        Items are capitalized or coined names separated by commas, "and", "or"; the list ends at
+        a lowercase word or punctuation other than a comma.
+        """
+        texts, keys, starts, ends, spaced = tv
+        text = doc_text(doc)
+        at_start, at_end = token_index(doc)
+        n = len(texts)
+        for m in rules.EXAMPLES_CUE_RE.finditer(text):
+            k = at_end.get(m.end())
+            if k is None:
+                continue
+            head = text[max(0, m.start() - 12) : m.start()].rsplit(" ", 1)[-1].lower()
+            etype = rules.EXAMPLE_HEAD_TYPE.get(head)
+            if etype is None:
+                continue
+            if m.group().endswith("from") and etype != "Dataset":
+                continue
+            j = k + 1
+            _lo, hi = sentence_bounds(doc, k)
+            for _item in range(8):
+                while j < hi and (texts[j] == "," or texts[j].lower() in ("and", "or")):
+                    j += 1
+                if j >= hi or not keys[j] or not (texts[j][:1].isupper() or rules.is_name_like(texts[j])):
+                    break
+                if covered[j] is not None:
+                    j += 1
+                    while j < hi and covered[j] is not None and covered[j] == covered[j - 1]:
+                        j += 1
+                    continue
+                s, e = compound_around(texts, keys, spaced, j)
+                if s != j:
+                    break
+                # a multi-word name: following capitalized words or numbers ("Open Catalyst 2020")
+                while e < hi and e - s < 4 and spaced[e - 1] and keys[e] and covered[e] is None and (
+                        texts[e][:1].isupper() or texts[e].isdigit()) and texts[e].lower() not in ("and", "or"):
+                    e = compound_around(texts, keys, spaced, e)[1]
+                if _item == 0 and e < hi and spaced[e - 1] and texts[e][:1].islower() and texts[e].lower() not in ("and", "or", "etc"):
+                    break  # "techniques such as P2P conversion": the name only modifies a noun phrase
+                name = text[starts[s] : ends[e - 1]]
+                key = normalize_key(name)
+                if key and key not in rules.GENERIC_KEYS and key not in rules.ORG_KEYS and not rules.is_number_format(name):
+                    if etype != "Model" or rules.is_name_like(name) or e - s == 1:
+                        found.append((s, e, etype, "example", 0.65, False, None, None))
+                j = e
+                if j < hi and texts[j] not in (",",) and texts[j].lower() not in ("and", "or"):
+                    break
+
+    def _our_named(self, doc, tv, covered, found):
+        """"Our first approach is Batch-Scheduled Sampling", "a novel ... technique (Variance Horizon)":
+        the paper names its own contribution after a type noun; typed by that noun, introduced."""
+        texts, keys, starts, ends, spaced = tv
+        text = doc_text(doc)
+        at_start, _at_end = token_index(doc)
+        for regex, paren in ((rules.OUR_HEAD_IS_RE, False), (rules.HEAD_PAREN_NAME_RE, True)):
+            for m in regex.finditer(text):
+                j = at_start.get(m.end())
+                if j is None or covered[j] is not None:
+                    continue
+                if not paren and m.start() > 0 and text[m.start() - 1].isalnum():
+                    continue  # "four approaches": "our" must be a word
+                if paren:  # only after a type noun, and only what the paper calls new or its own
+                    head = text[max(0, m.start() - 14) : m.start()].rsplit(" ", 1)[-1].lower()
+                    if head not in rules.PAREN_NAME_HEADS:
+                        continue
+                    before = text[max(0, m.start() - 60) : m.start()].lower()
+                    if not any(w in before.split() for w in ("novel", "new", "our", "proposed")):
+                        continue
+                _lo, hi = sentence_bounds(doc, j)
+                e = j + 1
+                while e < hi and e - j < 10 and keys[e] and (
+                        (not spaced[e - 1]) or (texts[e][:1].isupper() and texts[e - 1] not in JOINERS)):
+                    e += 1
+                while e < hi and texts[e] in JOINERS and not spaced[e - 1] and e + 1 < hi and keys[e + 1] and not spaced[e]:
+                    e += 2  # a hyphenated word continues the name
+                    while e < hi and keys[e] and not spaced[e - 1]:
+                        e += 1
+                    while e < hi and e - j < 10 and keys[e] and texts[e][:1].isupper() and spaced[e - 1]:
+                        e += 1
+                if paren and (e >= len(texts) or texts[e] != ")"):
+                    continue
+                name = text[starts[j] : ends[e - 1]]
+                if normalize_key(name) in rules.GENERIC_KEYS or (e - j == 1 and not rules.is_name_like(name) and not paren):
+                    continue
+                etype = rules.type_from_name(name) or rules.HEAD_TYPE.get(head if paren else m.group(1).lower()) or "Method"
+                found.append((j, e, etype, "proposed", 0.75, True, None, None))
+
+    def _list_members(self, doc, tv, covered, kb_matches, found):
+        """"Whisper, Seamless, OWSM, and Canary-1B": unknown names listed with typed ones share their type.
+
+        Only coined-looking names join (or any capitalized name when two listed items agree on
+        the type); the list must be plain (commas, "and", "or", parenthesised figures).
+        """
+        texts, keys, starts, ends, spaced = tv
+        n = len(texts)
+        typed: dict[tuple[int, int], str] = {}
+        for s, e, ids, conf in kb_matches:
+            if len(ids) == 1:
+                typed[(s, e)] = self.kb.entities[ids[0]].type
+        for f in found:
+            if f[2] in ("Model", "Dataset", "Method", "Hardware") and f[3] in ("variant", "size-shape", "hardware-shape"):
+                typed[(f[0], f[1])] = f[2]
+        if len(typed) < 1:
+            return
+        taken = {k for f in found for k in range(f[0], f[1])}
+        title_end = title_end_token(doc)
+        for _round in range(3):
+            added = False
+            for (s, e), etype in list(typed.items()):
+                for cand in (self._right_item(texts, keys, spaced, e), self._left_item(texts, keys, spaced, s)):
+                    if cand is None or cand in typed:
+                        continue
+                    cs, ce = cand
+                    if any(covered[k] is not None or k in taken for k in range(cs, ce)):
+                        continue
+                    name = doc_text(doc)[starts[cs] : ends[ce - 1]]
+                    if ce < n and texts[ce] == "et":
+                        continue  # "(IMP, Han et al., 2015)": a cited author, not a name
+                    if not name[:1].isupper() or normalize_key(name) in rules.GENERIC_KEYS or rules.is_number_format(name):
+                        continue
+                    if (cs == 0 or texts[cs - 1] in SENT_END or cs < title_end) and not rules.is_name_like(name):
+                        continue  # "Moreover, ..." or a Title Case title: a capital proves nothing
+                    neighbours = sum(1 for c in (self._right_item(texts, keys, spaced, ce), self._left_item(texts, keys, spaced, cs))
+                                     if c is not None and typed.get(c) == etype)
+                    if not (rules.is_name_like(name) or neighbours >= 2 or len(_list_types(typed, etype)) >= 2 and neighbours):
+                        continue
+                    typed[cand] = etype
+                    taken.update(range(cs, ce))
+                    found.append((cs, ce, etype, "list", 0.6, False, None, None))
+                    added = True
+            if not added:
+                break
+
+    @staticmethod
+    def _right_item(texts, keys, spaced, e):
+        n = len(texts)
+        j = e
+        while j + 1 < n and texts[j] == "/" and texts[j + 1].isdigit():
+            j += 2  # "Kinetics-400/600/700, Moments-in-Time": the other versions, then the next item
+        if j < n and texts[j] == "(":  # "Llama-2 (7B)" / "EurusPRM (31.3%)"
+            k = j + 1
+            while k < n and k - j < 8 and texts[k] != ")":
+                k += 1
+            if k >= n or texts[k] != ")":
+                return None
+            j = k + 1
+        sep = j
+        if j < n and texts[j] == ",":
+            j += 1
+        if j < n and texts[j].lower() in ("and", "or"):
+            j += 1
+        if j == sep or j >= n or not keys[j]:
+            return None
+        return compound_around(texts, keys, spaced, j) if texts[j][:1].isalnum() else None
+
+    @staticmethod
+    def _left_item(texts, keys, spaced, s):
+        j = s - 1
+        if j >= 0 and texts[j].lower() in ("and", "or"):
+            j -= 1
+        if j >= 0 and texts[j] == ",":
+            j -= 1
+        if j == s - 1 or j < 0:
+            return None
+        if texts[j] == ")":
+            k = j - 1
+            while k >= 0 and j - k < 8 and texts[k] != "(":
+                k -= 1
+            if k < 1 or texts[k] != "(":
+                return None
+            j = k - 1
+        if not keys[j] or not texts[j][:1].isalnum():
+            return None
+        cs, ce = compound_around(texts, keys, spaced, j)
+        return (cs, ce) if ce == j + 1 else None
+
+    @staticmethod
+    def _near_hw_word(texts, s, e) -> bool:
+        nxt = texts[e].lower() if e < len(texts) else ""
+        prev = texts[s - 1].lower() if s > 0 else ""
+        return nxt in ("gpu", "gpus", "tpu", "tpus") or prev in ("nvidia", "amd", "google", "intel")
+
+    def _variants(self, doc, tv, kb_matches, found):
+        """A KB model followed by size/version/variant segments: a variant of that model."""
+        texts, keys, starts, ends, spaced = tv
+        n = len(texts)
+        for s, e, cands, conf in kb_matches:
+            if len(cands) != 1 or self.kb.entities[cands[0]].type != "Model":
+                continue
+            if s > 1 and texts[s - 1] in JOINERS and not spaced[s - 2] and not spaced[s - 1]:
+                continue  # "RLHFlow-PRM-Mistral-8B" is not a Mistral variant: the compound is the name
+            j = e
+            last = e
+            while j < n:
+                if texts[j] in JOINERS and j + 1 < n and not spaced[j] and not spaced[j - 1]:
+                    seg = texts[j + 1]
+                    if seg.lower() in rules.NAME_END_MODIFIERS:
+                        break  # "Autoencoder-Based Codes": a modifier, not a variant
+                    if rules.is_variant_segment(seg) or (seg[:1].isupper() and len(seg) > 1):
+                        j += 2
+                        last = j
+                        continue
+                    break
+                seg = texts[j]
+                if not spaced[j - 1] and rules.is_variant_segment(seg):
+                    j += 1
+                    last = j
+                    continue
+                if spaced[j - 1] and (rules.is_size(seg) or (seg[:1].isupper() and seg.lower() in rules.VARIANT_WORDS)):
+                    j += 1
+                    last = j
+                    continue
+                break
+            if last > e and not any(s < m[0] < last and m[1] >= last for m in kb_matches):
+                found.append((s, last, "Model", "variant", 0.85, False, cands[0], None))
+
+    def _glued(self, doc, tv, kb_matches, covered, found):
+        """"B-STaR", "FC-MLP", "Dist-DGL", "Batch-Scheduled Sampling": a capitalized or coined word
+        glued by a hyphen to the front of a known name makes a different, longer name (typed like
+        the known one). Not when the front is itself known ("CNN-LSTM"), a vendor or a plain
+        lowercase modifier ("multi-", "non-")."""
+        texts, keys, starts, ends, spaced = tv
+        text = doc_text(doc)
+        defined = {"".join(keys[a:b]) for _ls, _le, a, b in doc.user_data.get(ABBREVS, ())}
+        for s, e, ids, conf in kb_matches:
+            if len(ids) != 1 or s < 2 or texts[s - 1] not in JOINERS or spaced[s - 1] or spaced[s - 2] or not keys[s - 2]:
+                continue
+            cs, _ce = compound_around(texts, keys, spaced, s - 2)
+            if any(covered[k] is not None for k in range(cs, s - 1)):
+                continue
+            front = text[starts[cs] : ends[s - 2]]
+            fkey = normalize_key(front)
+            if (not (front[:1].isupper() or rules.is_name_like(front)) or fkey in rules.ORG_KEYS
+                    or fkey in rules.GENERIC_KEYS or rules.is_number_format(front) or front[:1].isdigit()):
+                continue
+            etype = self.kb.entities[ids[0]].type
+            whole = "".join(keys[cs:e])
+            if etype == "Hardware" or whole in defined or whole[:-1] in defined:
+                continue  # "IIR-SNNs" after "... (IIR-SNN)": a defined short form, found as such
+            found.append((cs, e, etype, "glued", 0.75, False, None, None))
+        # "VL RewardBench", "Multimodal RewardBench": a modality word or short acronym before a known
+        # benchmark names a derived benchmark
+        for s, e, ids, conf in kb_matches:
+            if len(ids) != 1 or s < 2 or not spaced[s - 1] or covered[s - 1] is not None:
+                continue
+            if self.kb.entities[ids[0]].type != "Dataset" or texts[s - 2] in SENT_END:
+                continue
+            front = texts[s - 1]
+            if (front.isupper() and 2 <= len(front) <= 3 and front.isalpha() and normalize_key(front) not in rules.GENERIC_KEYS) \
+                    or front.lower() in rules.MODALITY_WORDS and front[:1].isupper():
+                found.append((s - 1, e, "Dataset", "glued", 0.7, False, None, None))
+
+    def _title_prefix(self, doc, tv, title_end, covered, kb_matches, found):
+        """"Name: subtitle" titles introduce Name."""
+        texts, keys, starts, ends, spaced = tv
+        colon = next((i for i in range(min(title_end, 8)) if texts[i] == ":"), None)
+        if not colon:
+            return
+        words = [w for w in doc_text(doc)[starts[0] : ends[colon - 1]].split()]
+        if len(words) > 3 or (len(words) >= 2 and words[-1].lower() in ("report", "card")):
+            return  # "Qwen2.5-Math Technical Report: ..." is about a model named elsewhere
+        if not all(w[:1].isupper() or rules.is_name_like(w) for w in words):
+            return
+        if words[0].lower() in ("the", "a", "an", "on", "towards", "toward", "why", "how", "what", "when"):
+            return
+        if len(words) >= 2 and rules.is_plural_class(words) and not any(rules.is_name_like(w) for w in words):
+            return  # "Sleeper Agents: ...": a catch phrase naming a kind of thing, not one thing
+        key = normalize_key(" ".join(words))
+        if not key or key in rules.GENERIC_KEYS or rules.is_number_format(words[0]):
+            return
+        mi = covered[0]
+        if mi is not None and kb_matches[mi][0] == 0 and kb_matches[mi][1] == colon:
+            found.append((0, colon, None, "title-kb", 0.9, True, kb_matches[mi][2][0] if len(kb_matches[mi][2]) == 1 else None, None))
+            return
+        if len(words) >= 2 and not any(rules.is_name_like(w) for w in words):
+            # "Treasure Hunt: ...": ordinary words are a name only if the abstract uses them again
+            if not any("".join(keys[i : i + colon]) == key for i in range(title_end, len(keys) - colon + 1) if keys[i] == keys[0]):
+                return
+        etype = (rules.type_from_name(" ".join(words)) or (rules.type_from_long_form(words) if len(words) > 1 else None)
+                 or self._context_type(doc, tv, 0, colon))
+        if etype is None:
+            sub = texts[colon + 1 : title_end]
+            etype = rules.type_from_head_words(_head_scan(sub)) or "Method"
+        found.append((0, colon, etype, "title-prefix", 0.85, True, None, None))
+
+    def _context_type(self, doc, tv, s, e) -> str | None:
+        """Type from "X, a/an ... HEAD", "X is a ... HEAD", "X HEAD" or "HEAD X" anywhere in the doc."""
+        texts, keys, starts, ends, spaced = tv
+        key = "".join(keys[s:e])
+        votes = Counter()
+        span_len = e - s
+        first = keys[s]
+        last_end = -1
+        for i in [k for k, x in enumerate(keys) if x == first]:
+            if i >= last_end and "".join(keys[i : i + span_len]) == key:
+                t = self._type_around(texts, i, i + span_len)
+                if t:
+                    votes[t] += 1
+                last_end = i + span_len
+        return votes.most_common(1)[0][0] if votes else None
+
+    @staticmethod
+    def _type_around(texts, s, e) -> str | None:
+        n = len(texts)
+        if e < n:
+            t = rules.HEAD_TYPE.get(texts[e].lower())
+            if t:
+                return t
+        if s > 0:
+            t = rules.HEAD_TYPE.get(texts[s - 1].lower())
+            if t and t != "Hardware":
+                return t
+        if s > 1 and texts[s - 1].lower() in rules.NAMING_WORDS | {"the"}:
+            # "an architecture, named Primer" / "a framework called X": the head before the naming word
+            k = s - 1
+            while k > 0 and texts[k].lower() in rules.NAMING_WORDS | {"the", ","}:
+                k -= 1
+            window = texts[max(0, k - 5) : k + 1]
+            t = rules.type_from_head_words(window[-1:]) or None
+            if t:
+                return t
+        j = e
+        if j < n and texts[j] in (",", "(") or (j + 1 < n and texts[j] == "is"):
+            window = texts[j + 1 : j + 9]
+            if window and window[0].lower() in ("a", "an", "the", "our", "which", "is"):
+                return rules.type_from_head_words(_head_scan(window))
+        return None
+
+    def _proposed(self, doc, tv, covered, kb_matches, found):
+        """"we propose/introduce/present X", "... named X": the coined name the paper introduces.
+
+        After the verb, determiners, adjectives and type nouns may precede the name ("we propose
+        a novel framework, X"); a preposition first means the object is not a name ("a new
+        paradigm in PRM training").
+        """
+        texts, keys, starts, ends, spaced = tv
+        n = len(texts)
+        abbrevs = doc.user_data.get(ABBREVS, [])
+        intro = rules.INTRO_TOKENS
+        for i in [k for k, t in enumerate(texts) if t in intro]:
+            low = texts[i].lower()
+            naming = low in rules.NAMING_WORDS
+            if low not in rules.INTRO_VERBS and not naming:
+                continue
+            lo, hi = sentence_bounds(doc, i)
+            before = {t.lower() for t in texts[lo:i]}
+            if not before & {"we", "our", "paper", "work", "study", "article", "report", "here"}:
+                continue
+            j = i + 1
+            limit = min(hi, i + 16)
+            while j < limit:
+                t = texts[j]
+                tl = t.lower()
+                if t in (".", ";", ":") or tl in _PROPOSE_STOP:
+                    break
+                if not keys[j] or tl in _PROPOSE_SKIP or (t[:1].islower() and not rules.is_name_like(t)):
+                    j += 1
+                    continue
+                if not t[:1].isalpha():
+                    break
+                # a name: a run of capitalized or coined words, with its hyphen/digit continuations
+                e = j + 1
+                while e < hi and (
+                    (not spaced[e - 1] and (keys[e] or texts[e] in JOINERS) and texts[e] not in ("'s", "’s")
+                     and not (texts[e] in JOINERS and e + 1 < n and texts[e + 1].lower() in rules.NAME_END_MODIFIERS
+                              and not _title_case_goes_on(texts, spaced, e + 2, hi)))
+                    or (e - j < 8 and keys[e] and (texts[e][:1].isupper() or rules.is_version(texts[e])) and texts[e - 1] not in JOINERS and texts[e].lower() not in _PROPOSE_SKIP)
+                ):
+                    e += 1
+                while e - 1 > j and not keys[e - 1]:
+                    e -= 1
+                if (e < hi and e - j >= 2 and spaced[e - 1] and texts[e][:1].isupper() and texts[e].lower() in _NAME_HEADS
+                        and (covered[e] is None or covered[e] == covered[e - 1])):
+                    e += 1  # "Style-Extracting Diffusion Models": a Title Case name keeps its capitalized head noun
+                surface = doc_text(doc)[starts[j] : ends[e - 1]]
+                ab = next((a for a in abbrevs if a[0] <= j < a[1] or a[2] == j), None)
+                if ab is not None:
+                    found.append((ab[0], ab[1], None, "proposed-long", 0.8, True, None, (ab[2], ab[3])))
+                    break
+                if covered[j] is not None:
+                    m = kb_matches[covered[j]]
+                    if m[0] == j and m[1] >= e and len(m[2]) == 1 and (naming or rules.is_name_like(surface)) and self._coined_kb(m[2][0]):
+                        found.append((m[0], m[1], None, "proposed-kb", 0.8, True, m[2][0], None))
+                    break
+                words = surface.split()
+                if words[-1].lower() in rules.NON_ENTITY_HEADS:
+                    break  # "we propose the Babel Tower Hypothesis": not a method, model or dataset
+                # "We propose Aquila-Med, a ...": a capitalized compound right after the verb, then an appositive
+                direct = (j == i + 1 and "-" in surface and surface[:1].isupper() and texts[i][:1].islower()
+                          and e < n and texts[e] in (",", "("))
+                if (naming or direct or rules.is_name_like(surface) or (len(words) >= 2 and all(w[:1].isupper() for w in words))) and normalize_key(surface) not in rules.GENERIC_KEYS:
+                    shape = rules.type_from_name(surface)
+                    etype = (shape or (rules.type_from_long_form(words) if len(words) > 1 else None)
+                             or self._context_type(doc, tv, j, e) or "Method")
+                    if shape == "Model" and not any(rules.is_size(w) for w in re.split(r"[\s_-]+", surface)):
+                        # "Mindspeed-MLLM, a distributed ... training framework": the appositive
+                        # says what it is; a name ending in LLM/Net only suggests a model
+                        etype = self._context_type(doc, tv, j, e) or etype
+                    found.append((j, e, etype, "proposed", 0.8, True, None, None))
+                    self._coordinated(doc, tv, e, hi, covered, etype, found)
+                break
+
+    def _coordinated(self, doc, tv, e, hi, covered, etype, found):
+        """"we introduce TokenAdapt and ColorAdapt": coined names coordinated with an introduced one."""
+        texts, keys, starts, ends, spaced = tv
+        for _ in range(3):
+            j = e
+            if j < hi and texts[j] == ",":
+                j += 1
+            if j < hi and texts[j].lower() in ("and", "or"):
+                j += 1
+            if j == e or j >= hi or not keys[j] or covered[j] is not None:
+                return
+            s, e = compound_around(texts, keys, spaced, j)
+            name = doc_text(doc)[starts[s] : ends[e - 1]]
+            if s != j or not rules.is_name_like(name):
+                return
+            found.append((s, e, rules.type_from_name(name) or etype, "proposed", 0.75, True, None, None))
+
+    def _coined_kb(self, eid: str) -> bool:
+        # a KB entity can be the one a paper introduces only when it is a specific named thing
+        return self.kb.entities[eid].type in ("Model", "Dataset") or eid not in self.kb.case_sensitive
+
+
+_ON_CAPITAL_RE = re.compile(r" on (?:the )?(?=[A-Z])")
+
+
+def _score_on_matches(text: str):
+    """rules.SCORE_ON_RE.finditer(text), searched only in the 40 characters before each
+    " on (the) Capital" (the pattern's fixed tail): a scan of the whole text tries the pattern's
+    alternation at every character (~25x slower, a tenth of the pipeline's time)."""
+    seen = set()
+    for o in _ON_CAPITAL_RE.finditer(text):
+        for m in rules.SCORE_ON_RE.finditer(text, max(0, o.start() - 40), o.end() + 1):
+            if m.end() not in seen:
+                seen.add(m.end())
+                yield m
+
+
+_PHRASE_END = frozenset(
+    "for of with via to in on by using through from that which who where aims aiming designed is are can : , . ( ;".split()
+)
+
+
+_PROPOSE_SKIP = frozenset(
+    """a an the our two three this these novel new simple effective efficient general unified scalable
+    first principled lightweight generalizable versatile powerful large small comprehensive open
+    open-source fully yet highly robust practical""".split()
+) | frozenset(rules.HEAD_TYPE) | {","}
+_PROPOSE_STOP = frozenset(
+    "in of on to for by with from at as which that who where when while and or but based".split()
+)
+
+
+_NAME_HEADS = frozenset("model models network networks transformer transformers".split())
+
+
+def _title_case_goes_on(texts, spaced, k, hi) -> bool:
+    """"Correlation-guided Compression": a capitalized word after a hyphenated modifier means the
+    Title Case name goes on (in running text "LLM-based framework" ends the name)."""
+    return k < hi and spaced[k - 1] and texts[k][:1].isupper() and texts[k].lower() not in _PROPOSE_SKIP
+
+
+def _list_types(typed, etype):
+    return [k for k, t in typed.items() if t == etype]
+
+
+def _head_scan(words):
+    """Words of a subtitle or appositive up to the first word that ends its noun phrase."""
+    out = []
+    for w in words:
+        if w.lower() in _PHRASE_END:
+            break
+        out.append(w)
+    return out or words[:1]

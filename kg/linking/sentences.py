@@ -1,0 +1,35 @@
+"""kg_sentences_v1: sentence starts (rule-based, cheap), kept as token indices in doc.user_data[SENTS]."""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.linking.doc_view import ABSTRACT_START, SENTS, doc_text, token_index
+
+_SENT_RE = re.compile(r"[.!?] (?=[A-Z0-9])")  # a sentence starts at m.end()
+
+
+@Language.factory("kg_sentences_v1", default_config={})
+def make_sentences(nlp: Language, name: str):
+    return SentenceSplitter(nlp, name)
+
+
+class SentenceSplitter:
+    """Sentence starts after . ! ? before a capital or digit, and at the abstract start."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        at_start, _at_end = token_index(doc)
+        text = doc_text(doc)
+        a = doc.user_data.get(ABSTRACT_START)
+        found = {at_start.get(m.end()) for m in _SENT_RE.finditer(text)}
+        if a is not None:
+            found.add(at_start.get(a))
+        found.discard(None)
+        found.discard(0)
+        doc.user_data[SENTS] = [0, *sorted(found)] if len(doc) else []
+        return doc
