@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -57,3 +57,15 @@ def atomic_directory(path: str | os.PathLike) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def write_text_batched(pieces: Iterable[str], path: str | os.PathLike, batch: int = 4096) -> None:
+    """Write many small strings atomically to `path` as UTF-8, joined `batch` at a time (few write calls)."""
+    parts: list[str] = []
+    with atomic_file(path, "wb") as handle:
+        for piece in pieces:
+            parts.append(piece)
+            if len(parts) >= batch:
+                handle.write("".join(parts).encode("utf-8"))
+                parts.clear()
+        handle.write("".join(parts).encode("utf-8"))

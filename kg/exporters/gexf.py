@@ -14,7 +14,7 @@ import os
 import networkx as nx
 
 from kg.exporters import _tabular as T
-from kg.exporters._io import atomic_file
+from kg.exporters._io import write_text_batched
 from kg.exporters.graphml import edge_rows, node_rows
 
 GEXF_NS = "http://gexf.net/1.3"
@@ -39,38 +39,35 @@ def write_gexf(graph: nx.MultiDiGraph, path: str | os.PathLike, **_ignored) -> i
     edge_types = T.infer_types(({k: v for k, v in row.items() if k != "label"} for _, _, row in edge_rows(graph)))
     node_ids = {name: str(i) for i, name in enumerate(node_types)}
     edge_ids = {name: str(i) for i, name in enumerate(edge_types)}
-    count = 0
+    counter = [0]
+    write_text_batched(_pieces(graph, nodes, node_types, edge_types, node_ids, edge_ids, counter), path)
+    return counter[0]
+
+
+def _pieces(graph, nodes, node_types, edge_types, node_ids, edge_ids, counter: list[int]):
+    """The file's text in small pieces; counter[0] counts the nodes and edges written."""
     esc = T.escape_attribute
-    with atomic_file(path, "wb") as handle:
-        parts = [_HEADER, '  <graph defaultedgetype="directed" mode="static">\n']
-        for cls, types, ids in (("node", node_types, node_ids), ("edge", edge_types, edge_ids)):
-            parts.append(f'    <attributes class="{cls}">\n')
-            parts.extend(f'      <attribute id="{ids[name]}" title="{esc(name)}" type="{_GEXF_TYPES[t]}"/>\n'
-                         for name, t in types.items())
-            parts.append("    </attributes>\n")
-        parts.append(f'    <nodes count="{len(nodes)}">\n')
-        for node, row, label in nodes:
-            parts.append(f'      <node id="{esc(node)}" label="{esc(label)}">\n')
-            parts.extend(_attvalues(row, node_types, node_ids))
-            parts.append("      </node>\n")
-            count += 1
-            if len(parts) > 4096:
-                handle.write("".join(parts).encode("utf-8"))
-                parts = []
-        parts.append("    </nodes>\n    <edges>\n")
-        for i, (u, v, row) in enumerate(edge_rows(graph)):
-            relation = row.pop("label")
-            parts.append(f'      <edge id="e{i}" source="{esc(u)}" target="{esc(v)}" kind="{relation}"'
-                         f' label="{relation}">\n')
-            parts.extend(_attvalues(row, edge_types, edge_ids))
-            parts.append("      </edge>\n")
-            count += 1
-            if len(parts) > 4096:
-                handle.write("".join(parts).encode("utf-8"))
-                parts = []
-        parts.append("    </edges>\n  </graph>\n</gexf>\n")
-        handle.write("".join(parts).encode("utf-8"))
-    return count
+    yield _HEADER
+    yield '  <graph defaultedgetype="directed" mode="static">\n'
+    for cls, types, ids in (("node", node_types, node_ids), ("edge", edge_types, edge_ids)):
+        yield f'    <attributes class="{cls}">\n'
+        for name, t in types.items():
+            yield f'      <attribute id="{ids[name]}" title="{esc(name)}" type="{_GEXF_TYPES[t]}"/>\n'
+        yield "    </attributes>\n"
+    yield f'    <nodes count="{len(nodes)}">\n'
+    for node, row, label in nodes:
+        yield f'      <node id="{esc(node)}" label="{esc(label)}">\n'
+        yield from _attvalues(row, node_types, node_ids)
+        yield "      </node>\n"
+        counter[0] += 1
+    yield "    </nodes>\n    <edges>\n"
+    for i, (u, v, row) in enumerate(edge_rows(graph)):
+        relation = row.pop("label")
+        yield f'      <edge id="e{i}" source="{esc(u)}" target="{esc(v)}" kind="{relation}" label="{relation}">\n'
+        yield from _attvalues(row, edge_types, edge_ids)
+        yield "      </edge>\n"
+        counter[0] += 1
+    yield "    </edges>\n  </graph>\n</gexf>\n"
 
 
 def _attvalues(row: dict, types: dict, ids: dict) -> list[str]:

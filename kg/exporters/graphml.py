@@ -23,7 +23,7 @@ import networkx as nx
 
 from kg.exporters import _attrs as A
 from kg.exporters import _tabular as T
-from kg.exporters._io import atomic_file
+from kg.exporters._io import write_text_batched
 
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 _HEADER = (
@@ -69,36 +69,31 @@ def write_graphml(graph: nx.MultiDiGraph, path: str | os.PathLike, **_ignored) -
     edge_types = T.infer_types((row for _, _, row in edge_rows(graph)), ("label",))
     node_keys = {name: _key_id("node", name) for name in node_types}
     edge_keys = {name: _key_id("edge", name) for name in edge_types}
-    count = 0
-    with atomic_file(path, "wb") as handle:
-        parts = [_HEADER]
-        for domain, types, keys in (("node", node_types, node_keys), ("edge", edge_types, edge_keys)):
-            for name, declared in types.items():
-                parts.append(f'  <key id="{keys[name]}" for="{domain}" attr.name="{T.escape_attribute(name)}"'
-                             f' attr.type="{declared}"/>\n')
-        parts.append('  <graph id="kg" edgedefault="directed">\n')
-        handle.write("".join(parts).encode("utf-8"))
-        parts = []
-        for node, row in nodes:
-            parts.append(f'    <node id="{T.escape_attribute(node_id(node))}">\n')
-            parts.extend(_data(row, node_types, node_keys))
-            parts.append("    </node>\n")
-            count += 1
-            if len(parts) > 4096:
-                handle.write("".join(parts).encode("utf-8"))
-                parts = []
-        for i, (u, v, row) in enumerate(edge_rows(graph)):
-            parts.append(f'    <edge id="e{i}" source="{T.escape_attribute(node_id(u))}"'
-                         f' target="{T.escape_attribute(node_id(v))}">\n')
-            parts.extend(_data(row, edge_types, edge_keys))
-            parts.append("    </edge>\n")
-            count += 1
-            if len(parts) > 4096:
-                handle.write("".join(parts).encode("utf-8"))
-                parts = []
-        parts.append("  </graph>\n</graphml>\n")
-        handle.write("".join(parts).encode("utf-8"))
-    return count
+    counter = [0]
+    write_text_batched(_pieces(graph, nodes, node_types, edge_types, node_keys, edge_keys, counter), path)
+    return counter[0]
+
+
+def _pieces(graph, nodes, node_types, edge_types, node_keys, edge_keys, counter: list[int]):
+    """The file's text in small pieces; counter[0] counts the nodes and edges written."""
+    yield _HEADER
+    for domain, types, keys in (("node", node_types, node_keys), ("edge", edge_types, edge_keys)):
+        for name, declared in types.items():
+            yield (f'  <key id="{keys[name]}" for="{domain}" attr.name="{T.escape_attribute(name)}"'
+                   f' attr.type="{declared}"/>\n')
+    yield '  <graph id="kg" edgedefault="directed">\n'
+    for node, row in nodes:
+        yield f'    <node id="{T.escape_attribute(node_id(node))}">\n'
+        yield from _data(row, node_types, node_keys)
+        yield "    </node>\n"
+        counter[0] += 1
+    for i, (u, v, row) in enumerate(edge_rows(graph)):
+        yield (f'    <edge id="e{i}" source="{T.escape_attribute(node_id(u))}"'
+               f' target="{T.escape_attribute(node_id(v))}">\n')
+        yield from _data(row, edge_types, edge_keys)
+        yield "    </edge>\n"
+        counter[0] += 1
+    yield "  </graph>\n</graphml>\n"
 
 
 def _data(row: dict, types: dict, keys: dict) -> list[str]:
