@@ -217,8 +217,8 @@ class NameRules:
             etype = rules.EXAMPLE_HEAD_TYPE.get(head)
             if etype is None:
                 continue
-            if m.group().endswith("from") and etype != "Dataset":
-                continue
+            if (m.group().endswith("from") or m.group() == " (") and etype != "Dataset":
+                continue  # "large language models (LLMs)": a bare parenthesis lists only datasets
             j = k + 1
             _lo, hi = sentence_bounds(doc, k)
             for _item in range(8):

@@ -261,7 +261,7 @@ METHOD_HEADS = frozenset(
     normalization quantization regularization pruning prompting decoding scaling adapter adapters
     augmentation alignment descent propagation parallelism calibration pretraining pre-training
     convolution embedding embeddings encoding dropout compression merging routing caching reasoning
-    annealing prompt prompts selection filtering correction calibration""".split()
+    annealing prompt prompts selection filtering correction calibration fusion""".split()
 )
 
 
@@ -376,7 +376,11 @@ def is_not_a_mention(texts: list[str], spaced, start: int, end: int) -> bool:
 
 # "datasets such as X, Y and Z", "benchmarks (e.g., X, Y)", "datasets from X and Y": the listed
 # names are things of the head noun's type (Hearst patterns).
-EXAMPLES_CUE_RE = re.compile(r",? \(?(?:such as|including|like|e\.g\.,?|for example,?|from)(?= )")
+# a bare parenthesis holding a comma list counts too ("two public CT datasets (VerSe, TotalSegmentator)"),
+# for Dataset heads only (see NameRules._examples)
+EXAMPLES_CUE_RE = re.compile(
+    r",? \(?(?:such as|including|like|e\.g\.,?|for example,?|from)(?= )| \((?=[A-Z][^()]*,[^()]*\))"
+)
 EXAMPLE_HEAD_TYPE = {"benchmarks": "Dataset", "datasets": "Dataset", "corpora": "Dataset", "models": "Model",
                      "llms": "Model", "vlms": "Model", "methods": "Method", "algorithms": "Method",
                      "techniques": "Method", "optimizers": "Method", "architectures": "Model"}

@@ -249,3 +249,17 @@ def test_list_goes_on_after_slash_versions(kb, find_paper):
 def test_defined_prompt_technique_is_a_method(kb, find_paper):
     got = _texts(_link(kb, "", _sentence(find_paper, "In-Context Light-instruction Prompt (ICLiP)")))
     assert got["ICLiP"].entity.type == "Method"
+
+
+def test_datasets_listed_in_a_bare_parenthesis_after_a_dataset_noun(kb, find_paper):
+    got = _texts(_link(kb, "", _sentence(find_paper, "two public CT datasets (VerSe, TotalSegmentator)")))
+    assert got["VerSe"].entity.type == "Dataset"
+    # a parenthesis after a model noun is a short form, not a list of examples
+    got = _texts(_link(kb, "", "Large language models (LLMs) have recently demonstrated excellent performance."))
+    assert "LLMs" not in got or got["LLMs"].entity.type != "Dataset"
+
+
+def test_long_form_ending_in_a_technique_head_is_a_method(kb, find_paper):
+    got = _texts(_link(kb, "", _sentence(find_paper, "introduces Asymmetric Language-Image Fusion (ALIF)")))
+    assert got["ALIF"].entity.type == "Method"
+    assert got["ALIF"].entity.id == got["Asymmetric Language-Image Fusion"].entity.id

@@ -82,3 +82,17 @@ def test_compile_kb_types_from_file_prefix_and_alias_index(tmp_path):
 def test_load_kb_missing_directory_is_a_user_error(tmp_path):
     with pytest.raises(KGError, match="does not exist"):
         load_kb(tmp_path / "nope")
+
+
+def test_pruning_at_initialization_and_hoi_benchmark_are_known(kb, find_paper):
+    from kg.linking import link_papers
+    from kg.records import Paper
+
+    paper = find_paper("single-shot network pruning (SNIP)")
+    (pe,) = link_papers([Paper(id="t", title="", abstract=paper.abstract)], kb=kb)
+    got = {m.text: le.entity.id for le in pe.entities for m in le.mentions}
+    assert got["SNIP"] == got["single-shot network pruning"] == "snip"
+    assert kb.entities["snip"].parent == "network-pruning"
+    paper = find_paper("achieves 23.29mAP on HICO-DET")
+    (pe,) = link_papers([Paper(id="t", title="", abstract=paper.abstract)], kb=kb)
+    assert any(le.entity.id == "hico-det" and le.entity.type == "Dataset" for le in pe.entities)
