@@ -591,9 +591,14 @@ class NameRules:
                 # "We propose Aquila-Med, a ...": a capitalized compound right after the verb, then an appositive
                 direct = (j == i + 1 and "-" in surface and surface[:1].isupper() and texts[i][:1].islower()
                           and e < n and texts[e] in (",", "("))
-                if (naming or direct or rules.is_name_like(surface) or (len(words) >= 2 and all(w[:1].isupper() for w in words))) and normalize_key(surface) not in rules.GENERIC_KEYS:
+                # "We present a simple model, Me-Retriever, which ...": a capitalized name set off
+                # by a comma right after the type noun is the object's name
+                appositive = (j >= i + 3 and texts[j - 1] == "," and texts[j - 2].lower() in rules.HEAD_TYPE
+                              and surface[:1].isupper() and e < n and (texts[e] in (",", "(", ".", ";") or texts[e].lower() in ("which", "that")))
+                if (naming or direct or appositive or rules.is_name_like(surface) or (len(words) >= 2 and all(w[:1].isupper() for w in words))) and normalize_key(surface) not in rules.GENERIC_KEYS:
                     shape = rules.type_from_name(surface)
                     etype = (shape or (rules.type_from_long_form(words) if len(words) > 1 else None)
+                             or (rules.HEAD_TYPE[texts[j - 2].lower()] if appositive else None)
                              or self._context_type(doc, tv, j, e) or "Method")
                     if shape == "Model" and not any(rules.is_size(w) for w in re.split(r"[\s_-]+", surface)):
                         # "Mindspeed-MLLM, a distributed ... training framework": the appositive

@@ -263,3 +263,10 @@ def test_long_form_ending_in_a_technique_head_is_a_method(kb, find_paper):
     got = _texts(_link(kb, "", _sentence(find_paper, "introduces Asymmetric Language-Image Fusion (ALIF)")))
     assert got["ALIF"].entity.type == "Method"
     assert got["ALIF"].entity.id == got["Asymmetric Language-Image Fusion"].entity.id
+
+
+def test_name_set_off_by_a_comma_after_the_type_noun_is_introduced(kb, find_paper):
+    got = _texts(_link(kb, "", _sentence(find_paper, "we introduce an online data sampling algorithm, Skill-It,")))
+    assert got["Skill-It"].introduced and got["Skill-It"].entity.type == "Method"
+    got = _texts(_link(kb, "", _sentence(find_paper, "We present a simple model, Me-Retriever,")))
+    assert got["Me-Retriever"].introduced and got["Me-Retriever"].entity.type == "Model"
