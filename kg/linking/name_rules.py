@@ -197,6 +197,16 @@ class NameRules:
                 continue
             etype = rules.type_from_name(name) or self._type_around(texts, s, e) or "Method"
             found.append((s, e, etype, "proposed", 0.75, True, None, None))
+        for m in rules.OUR_APPOSITIVE_RE.finditer(text):
+            k = at_end.get(m.start())
+            if k is None or not keys[k] or covered[k] is not None:
+                continue  # a known name before "our ..." is compared with, not introduced
+            s, e = compound_around(texts, keys, spaced, k)
+            name = text[starts[s] : ends[e - 1]]
+            if e != k + 1 or not rules.is_name_like(name) or rules.is_short_acronym(name):
+                continue
+            etype = rules.type_from_name(name) or rules.HEAD_TYPE.get(m.group(1).lower()) or "Method"
+            found.append((s, e, etype, "proposed", 0.75, True, None, None))
 
     def _examples(self, doc, tv, covered, found):
         """"synthetic datasets, including ToCa, SS1M, and ST+MJ", "datasets from Carolina and BrWac",

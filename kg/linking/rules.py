@@ -332,6 +332,12 @@ INTRO_VERBS = frozenset(
 )
 # "X, a novel framework ...": an appositive announcing something new introduces the name before it.
 NOVEL_APPOSITIVE_RE = re.compile(r", an? (?:novel|new|first) ")
+# "FAC4DNN, our specialized arithmetic circuit design for ...": an appositive "our <type noun>" that
+# is not the subject of a verb ("With GPT-4, our model achieves ..." is not one) names the paper's own thing
+OUR_APPOSITIVE_RE = re.compile(
+    r", our (?:[\w-]+ ){0,3}?(approach|method|framework|model|technique|algorithm|design|system|benchmark|dataset|"
+    r"architecture|agent|library|toolkit|suite|pipeline)s?(?= for | that | which |, |\. | \()"
+)
 NAMING_WORDS = frozenset("called named dubbed termed coined".split())
 
 

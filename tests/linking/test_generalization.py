@@ -270,3 +270,11 @@ def test_name_set_off_by_a_comma_after_the_type_noun_is_introduced(kb, find_pape
     assert got["Skill-It"].introduced and got["Skill-It"].entity.type == "Method"
     got = _texts(_link(kb, "", _sentence(find_paper, "We present a simple model, Me-Retriever,")))
     assert got["Me-Retriever"].introduced and got["Me-Retriever"].entity.type == "Model"
+
+
+def test_our_appositive_introduces_the_name_before_it(kb, find_paper):
+    got = _texts(_link(kb, "", _sentence(find_paper, "FAC4DNN, our specialized arithmetic circuit design")))
+    assert got["FAC4DNN"].introduced
+    # a compared name before "our model achieves" is not introduced
+    got = _texts(_link(kb, "", "Compared with Whisperer-X, our model achieves better accuracy."))
+    assert "Whisperer-X" not in got or not got["Whisperer-X"].introduced
