@@ -197,6 +197,21 @@ class NameRules:
                 continue
             etype = rules.type_from_name(name) or self._type_around(texts, s, e) or "Method"
             found.append((s, e, etype, "proposed", 0.75, True, None, None))
+        at_start, _at_end = token_index(doc)
+        for m in rules.RESULTING_NAME_RE.finditer(text):
+            j = at_start.get(m.end())
+            if j is None or not keys[j]:
+                continue
+            if covered[j] is not None:
+                ms, me, ids, _conf = kb_matches[covered[j]]
+                if ms == j and len(ids) == 1 and self._coined_kb(ids[0]):
+                    found.append((ms, me, None, "proposed-kb", 0.75, True, ids[0], None))
+                continue
+            s, e = compound_around(texts, keys, spaced, j)
+            name = text[starts[s] : ends[e - 1]]
+            if s == j and rules.is_name_like(name):
+                etype = rules.type_from_name(name) or rules.HEAD_TYPE.get(m.group(1).lower()) or "Model"
+                found.append((s, e, etype, "proposed", 0.75, True, None, None))
         for m in rules.OUR_APPOSITIVE_RE.finditer(text):
             k = at_end.get(m.start())
             if k is None or not keys[k] or covered[k] is not None:

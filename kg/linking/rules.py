@@ -338,6 +338,8 @@ OUR_APPOSITIVE_RE = re.compile(
     r", our (?:[\w-]+ ){0,3}?(approach|method|framework|model|technique|algorithm|design|system|benchmark|dataset|"
     r"architecture|agent|library|toolkit|suite|pipeline)s?(?= for | that | which |, |\. | \()"
 )
+# "When comparing the resulting model Orca-3 to ...": what the paper's procedure produced is its own
+RESULTING_NAME_RE = re.compile(r"\b[Tt]he resulting (model|checkpoint|dataset|benchmark|corpus|agent|system)s?,? (?=[A-Z])")
 NAMING_WORDS = frozenset("called named dubbed termed coined".split())
 
 

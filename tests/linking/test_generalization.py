@@ -278,3 +278,10 @@ def test_our_appositive_introduces_the_name_before_it(kb, find_paper):
     # a compared name before "our model achieves" is not introduced
     got = _texts(_link(kb, "", "Compared with Whisperer-X, our model achieves better accuracy."))
     assert "Whisperer-X" not in got or not got["Whisperer-X"].introduced
+
+
+def test_the_resulting_model_or_dataset_is_introduced(kb, find_paper):
+    got = _texts(_link(kb, "", _sentence(find_paper, "The resulting dataset, DCLM-Baseline enables")))
+    assert got["DCLM-Baseline"].introduced and got["DCLM-Baseline"].entity.type == "Dataset"
+    got = _texts(_link(kb, "", _sentence(find_paper, "comparing the resulting model Orca-3 to Mistral-7b-Instruct")))
+    assert got["Orca-3"].introduced and not got["Mistral-7b-Instruct"].introduced
