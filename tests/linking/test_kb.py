@@ -96,3 +96,13 @@ def test_pruning_at_initialization_and_hoi_benchmark_are_known(kb, find_paper):
     paper = find_paper("achieves 23.29mAP on HICO-DET")
     (pe,) = link_papers([Paper(id="t", title="", abstract=paper.abstract)], kb=kb)
     assert any(le.entity.id == "hico-det" and le.entity.type == "Dataset" for le in pe.entities)
+
+
+def test_a_known_baseline_named_with_novel_is_not_introduced(kb, find_paper):
+    from kg.linking import link_papers
+    from kg.records import Paper
+
+    paper = find_paper("We design a novel gradual magnitude pruning (GMP) method")
+    (pe,) = link_papers([Paper(id="t", title="", abstract=paper.abstract)], kb=kb)
+    got = {m.text: le for le in pe.entities for m in le.mentions}
+    assert got["GMP"].entity.id == "gradual-magnitude-pruning" and not got["GMP"].introduced
