@@ -90,7 +90,21 @@ BASIC_LEX_ATTRS = frozenset({attrs.LOWER, attrs.NORM, attrs.PREFIX, attrs.SUFFIX
 def keep_basic_lex_attrs(vocab) -> None:
     """Compute only BASIC_LEX_ATTRS for words new to vocab (Token.like_num, .shape_, .is_stop,
     .is_punct and the like are then False/"" on new words)."""
-    vocab.lex_attr_getters = {k: v for k, v in vocab.lex_attr_getters.items() if k in BASIC_LEX_ATTRS}
+    getters = {k: v for k, v in vocab.lex_attr_getters.items() if k in BASIC_LEX_ATTRS}
+    # spaCy's getters for these are Python functions calling a str method or slicing; the method
+    # or an itemgetter gives the same value without a Python call per attribute of every new word
+    for attr, method in _STR_METHOD_GETTERS.items():
+        if attr in getters and getattr(getters[attr], "__name__", "") == _SPACY_GETTER_NAMES[attr]:
+            getters[attr] = method
+    vocab.lex_attr_getters = getters
+
+
+_STR_METHOD_GETTERS = {attrs.LOWER: str.lower, attrs.IS_ALPHA: str.isalpha, attrs.IS_DIGIT: str.isdigit,
+                       attrs.IS_LOWER: str.islower, attrs.IS_UPPER: str.isupper, attrs.IS_TITLE: str.istitle,
+                       attrs.IS_SPACE: str.isspace, attrs.PREFIX: itemgetter(0), attrs.SUFFIX: itemgetter(slice(-3, None))}
+_SPACY_GETTER_NAMES = {attrs.LOWER: "lower", attrs.IS_ALPHA: "is_alpha", attrs.IS_DIGIT: "is_digit",
+                       attrs.IS_LOWER: "is_lower", attrs.IS_UPPER: "is_upper", attrs.IS_TITLE: "is_title",
+                       attrs.IS_SPACE: "is_space", attrs.PREFIX: "prefix", attrs.SUFFIX: "suffix"}
 
 
 def token_key(text: str) -> str:
