@@ -581,6 +581,13 @@ class NameRules:
                 tl = t.lower()
                 if t in (".", ";", ":") or tl in _PROPOSE_STOP:
                     break
+                if naming and j == i + 1 and t[:1].islower():
+                    # "named gradual pruning with zero-cost neuroregeneration (GraNet)": a lowercase
+                    # long form right after the naming word, defined by its short form
+                    ab = next((a for a in abbrevs if a[0] == j), None)
+                    if ab is not None:
+                        found.append((ab[0], ab[1], None, "proposed-long", 0.8, True, None, (ab[2], ab[3])))
+                        break
                 if not keys[j] or tl in _PROPOSE_SKIP or (t[:1].islower() and not rules.is_name_like(t)):
                     j += 1
                     continue

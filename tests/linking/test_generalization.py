@@ -285,3 +285,9 @@ def test_the_resulting_model_or_dataset_is_introduced(kb, find_paper):
     assert got["DCLM-Baseline"].introduced and got["DCLM-Baseline"].entity.type == "Dataset"
     got = _texts(_link(kb, "", _sentence(find_paper, "comparing the resulting model Orca-3 to Mistral-7b-Instruct")))
     assert got["Orca-3"].introduced and not got["Mistral-7b-Instruct"].introduced
+
+
+def test_lowercase_long_form_after_a_naming_word_is_introduced(kb, find_paper):
+    s = _sentence(find_paper, "dubbed contribution-based low-rank adaptation (CoLoRA)")
+    got = _texts(_link(kb, "", s))
+    assert got["CoLoRA"].introduced and got["CoLoRA"].entity.type == "Method"
