@@ -29,9 +29,7 @@ from kg.linking import abbreviation_finder, kb_matcher, name_rules, resolve, sen
 from kg.linking.doc_view import ABSTRACT_START, TEXT
 from kg.linking.kb import KnowledgeBase, load_kb
 from kg.linking.kb_registry import register_kb
-from kg.linking.tokenizer import (  # noqa: F401  (INFIX_*, SUFFIX_EXTRA: importable from here too)
-    INFIX_COUNT, INFIX_EXTRA, SUFFIX_EXTRA, keep_basic_lex_attrs, spacy_tokenizer,
-)
+from kg.linking.tokenizer import keep_basic_lex_attrs, spacy_tokenizer
 
 
 # Tokenizer rules (INFIX_EXTRA, INFIX_COUNT, SUFFIX_EXTRA) live in kg/linking/tokenizer.py.

@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections import Counter
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from kg.linking import rules
 from kg.linking.doc_view import (
-    ABBREVS, FOUND, JOINERS, KB_MATCHES, LINKED, SENTS, doc_text, sentence_bounds, title_end_token, token_view,
+    ABBREVS, FOUND, JOINERS, KB_MATCHES, LINKED, doc_text, sentence_bounds, title_end_token, token_view,
 )
 from kg.linking.kb import KnowledgeBase
 from kg.linking.kb_matcher import scan_keys, with_plurals
