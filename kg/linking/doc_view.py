@@ -10,12 +10,10 @@ from spacy.attrs import IDX, ORTH, SPACY
 from spacy.tokens import Doc
 
 from kg.linking import rules
-from kg.linking.normalize import normalize_key
-from kg.linking.tokenizer import POSSESSIVES, TV
+from kg.linking.tokenizer import TV, token_key
 
 _TV_ATTRS = [ORTH, IDX, SPACY]
 _ORTH_CACHE: dict[int, tuple[str, str, int]] = {}  # orth id -> (text, key, length)
-_POSSESSIVES = POSSESSIVES
 # TV ("kg.tv"): token view (texts, keys, starts, ends, spaces_after), set by kg_tokenizer_v1
 SENTS = "kg.sents"      # sentence start token indices
 ABBREVS = "kg.abbrevs"  # (long_start, long_end, short_start, short_end)
@@ -52,8 +50,7 @@ def token_view(doc: Doc):
             hit = get(o)
             if hit is None:
                 t = strings[o]
-                # a possessive "'s" is not part of a name ("PRIME's" is not a plural of PRIME)
-                hit = _ORTH_CACHE[o] = (t, "" if t in _POSSESSIVES else normalize_key(t), len(t))
+                hit = _ORTH_CACHE[o] = (t, token_key(t), len(t))  # a possessive "'s" gets the key ""
             texts.append(hit[0])
             keys.append(hit[1])
             ends.append(s + hit[2])
