@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import bisect
 import multiprocessing
-import os
 from collections import Counter, defaultdict
 from typing import Iterable, Iterator
 
@@ -237,7 +236,3 @@ def _family_chain(vid: str, kb: KnowledgeBase):
         cand = "-".join(parts[:n])
         if cand in kb.entities:
             yield cand
-
-
-def default_processes() -> int:
-    return max(1, min(4, os.cpu_count() or 1))

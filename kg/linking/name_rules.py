@@ -27,26 +27,6 @@ def make_name_rules(nlp: Language, name: str, *, kb_ref: str):
     return NameRules(nlp, name, kb_ref=kb_ref)
 
 
-def compounds(texts, keys, spaced, lo: int, hi: int):
-    """Maximal runs of tokens written without spaces, joined only by hyphens/underscores/dots.
-
-    Yields (start, end) with end exclusive; trailing joiners are not included.
-    """
-    i = lo
-    while i < hi:
-        if not keys[i]:
-            i += 1
-            continue
-        j = i + 1
-        while j < hi and not spaced[j - 1] and (keys[j] or texts[j] in JOINERS):
-            j += 1
-        while j - 1 > i and not keys[j - 1]:
-            j -= 1
-        yield i, j
-        i = j
-
-
-
 def _token_spans(doc: Doc, matches, group: int = 0):
     """(start token, end token, match) for regex matches whose edges fall on token edges."""
     at_start, at_end = token_index(doc)
