@@ -114,8 +114,9 @@ class Resolver:
                     labels.setdefault(ekey, long_surface)
                     cands.append([s, e, "abbrev", ekey, etype, 0.8, ()])
                     cands.append([ss, se, "abbrev", ekey, etype, 0.8, ()])
-                    abbrev_map[letters_of("".join(texts[ss:se]))] = ekey
-                    blocked.discard(letters_of("".join(texts[ss:se])))
+                    short_letters = letters_of("".join(texts[ss:se]))
+                    abbrev_map[short_letters] = ekey
+                    blocked.discard(short_letters)
                 if not (ekey[0] == "kb" and self.kb.entities[ekey[1]].type == "Method" and s >= title_end
                         and not any(m[2] == (ekey[1],) and m[0] < title_end for m in kb_matches)):
                     # "we develop a ... Direct Preference Optimization (DPO) dataset" does not
@@ -123,10 +124,11 @@ class Resolver:
                     introduced_keys.add(ekey)
                 continue
             surface = doc_text(doc)[starts[s] : ends[e - 1]]
-            if letters_of(surface) in blocked:
+            surface_letters = letters_of(surface)
+            if surface_letters in blocked:
                 continue
             # a name this paper also defines as a short form ("Re-ReST: ..." and "Long Form (Re-ReST)")
-            defined = abbrev_map.get(letters_of(surface))
+            defined = abbrev_map.get(surface_letters)
             key = defined or ("new", normalize_key(surface))
             if defined is None and not intro and rule not in ("title-prefix", "proposed"):
                 # "such as Bert, GPT and ViT": a name the KB knows in another case, found by a rule
