@@ -6,6 +6,8 @@ offset -> token index maps are computed once per doc and cached there too.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from spacy.attrs import IDX, ORTH, SPACY
 from spacy.tokens import Doc
 
@@ -97,10 +99,7 @@ def title_end_token(doc: Doc) -> int:
     if a is None:
         sents = doc.user_data.get(SENTS) or [0]
         return sents[1] if len(sents) > 1 else len(texts)
-    for i, s in enumerate(starts):
-        if s >= a:
-            return i
-    return len(texts)
+    return bisect_left(starts, a)  # token starts ascend: the first token starting at or after a
 
 
 def sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
