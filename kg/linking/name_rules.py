@@ -60,7 +60,7 @@ class NameRules:
         self._glued(doc, tv, kb_matches, covered, found)
         # candidates come from regular expressions over the text (fast), mapped back to tokens
         # a compound name with a size segment: Canary-1B, Skywork-PRM-7B, Nemotron-Nano-12B-v2
-        at_start, _at_end = token_index(doc)
+        at_start, at_end = token_index(doc)
         seen = set()
         for m in rules.SIZE_TOKEN_RE.finditer(text):
             k = at_start.get(m.start(1))
@@ -76,7 +76,7 @@ class NameRules:
                 found.append((s, e, etype, "size-shape", 0.8, False, None, None))
         own = {"".join(keys[a:b]) for _ls, _le, a, b in doc.user_data.get(ABBREVS, ())}
         for m in rules.VARIANT_SUFFIX_RE.finditer(text):
-            k = _at_end.get(m.end())
+            k = at_end.get(m.end())
             if k is None or k in seen:
                 continue
             s, e = compound_around(texts, keys, spaced, k)
@@ -89,7 +89,7 @@ class NameRules:
             if covered[s] is None and (len(m.group()) >= 4 or self._near_hw_word(texts, s, e)):
                 found.append((s, e, "Hardware", "hardware-shape", 0.8, False, None, None))
         for m in rules.DATASET_SUFFIX_RE.finditer(text):
-            k = _at_end.get(m.end())
+            k = at_end.get(m.end())
             if k is None:
                 continue
             s, e = compound_around(texts, keys, spaced, k)
@@ -97,7 +97,7 @@ class NameRules:
             if e == k + 1 and covered[s] is None and rules.DATASET_SHAPE_RE.fullmatch(name) and rules.is_name_like(name):
                 found.append((s, e, "Dataset", "dataset-shape", 0.75, False, None, None))
         for m in rules.FORMAT_TECHNIQUE_RE.finditer(text):
-            k = _at_end.get(m.start() + 1)
+            k = at_end.get(m.start() + 1)
             if k is not None and k + 1 < n and rules.is_number_format(texts[k]):
                 found.append((k, k + 2, "Method", "format-technique", 0.75, False, None, None))
         # "X benchmark", "the X dataset", "X models": a coined name right before a type noun
