@@ -14,7 +14,7 @@ from kg.assembly.lookup import (
 )
 from kg.assembly.schema import PAPER
 from kg.cli.base import main
-from kg.cli.options import input_options, papers_from_cli
+from kg.cli.options import graph_option, input_options, papers_from_cli, shorten
 from kg.errors import KGError
 from kg.paths import DEFAULT_EXPORTS_DIR, DEFAULT_GRAPH_DIR
 
@@ -22,16 +22,8 @@ TITLE_WIDTH = 90
 CANDIDATES_SHOWN = 20
 
 
-def graph_option(function):
-    """--graph DIR: where `kg build` saved the graph (every command that reads it)."""
-    return click.option(
-        "--graph", "graph_dir", type=click.Path(path_type=Path, file_okay=False), default=str(DEFAULT_GRAPH_DIR),
-        show_default=True, help="Directory of the built graph (written by `kg build --out`).",
-    )(function)
-
-
 def _short(text: str, width: int = TITLE_WIDTH) -> str:
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return shorten(text, width)
 
 
 @contextlib.contextmanager

@@ -10,7 +10,7 @@ import click
 import orjson
 
 from kg.cli.base import main
-from kg.cli.options import atomic_output, input_options, papers_from_cli
+from kg.cli.options import atomic_output, input_options, papers_from_cli, shorten
 from kg.corpus import paper_to_record
 from kg.records import Paper
 
@@ -45,7 +45,7 @@ def write_table(papers: Iterable[Paper], out: IO[str]) -> None:
         if not header:
             out.write(f"{'ID':<12} {'DATE':<10} {'UP':>3}  TITLE\n")
             header = True
-        title = paper.title if len(paper.title) <= TITLE_WIDTH else paper.title[:TITLE_WIDTH - 1] + "…"
+        title = shorten(paper.title, TITLE_WIDTH)
         upvotes = "" if paper.upvotes is None else str(paper.upvotes)
         out.write(f"{paper.id:<12} {paper.date or '-':<10} {upvotes:>3}  {title}\n")
 

@@ -8,8 +8,8 @@ import click
 
 from kg.assembly import load_graph
 from kg.assembly.schema import PAPER
-from kg.cli.assembly_commands import graph_option
 from kg.cli.base import main
+from kg.cli.options import graph_option
 from kg.exporters import DEFAULT_BASE_IRI, EXPORTERS, get_exporter, write_export
 from kg.exporters.rdf import check_base_iri
 from kg.paths import DEFAULT_EXPORTS_DIR

@@ -9,7 +9,7 @@ import click
 import orjson
 
 from kg.cli.base import main
-from kg.cli.options import atomic_output, input_options, papers_from_cli
+from kg.cli.options import atomic_output, input_options, papers_from_cli, shorten
 from kg.errors import InputError
 from kg.linking import load_kb
 from kg.linking.evaluation import evaluate, format_table
@@ -48,7 +48,7 @@ def _write_summary(results, out) -> tuple[int, int]:
     counts = type_counts(rows)
     out.write(f"{'TYPE':<9} {'PAPERS':>6}  {'ID':<36} LABEL\n")
     for etype, eid, label, n, known in rows:
-        label = label if len(label) <= LABEL_WIDTH else label[: LABEL_WIDTH - 1] + "…"
+        label = shorten(label, LABEL_WIDTH)
         out.write(f"{etype:<9} {n:>6}  {eid:<36} {label}{'' if known else '  (new)'}\n")
     out.write("\n")
     for etype in ENTITY_TYPES:

@@ -1,4 +1,4 @@
-"""Options shared by every command that reads a corpus, and atomic output files.
+"""Options shared by every command that reads a corpus or the built graph, and atomic output files.
 
     @main.command()
     @input_options()
@@ -21,6 +21,7 @@ import click
 
 from kg.corpus import ReadStats, available_readers, get_reader, read_papers
 from kg.errors import InputError
+from kg.paths import DEFAULT_GRAPH_DIR
 from kg.records import Paper
 
 
@@ -45,6 +46,19 @@ def input_options(required: bool = False) -> Callable:
         )(function)
 
     return decorate
+
+
+def graph_option(function: Callable) -> Callable:
+    """--graph DIR: where `kg build` saved the graph (every command that reads it)."""
+    return click.option(
+        "--graph", "graph_dir", type=click.Path(path_type=Path, file_okay=False), default=str(DEFAULT_GRAPH_DIR),
+        show_default=True, help="Directory of the built graph (written by `kg build --out`).",
+    )(function)
+
+
+def shorten(text: str, width: int) -> str:
+    """text cut to at most `width` characters, ending in "…" when cut (titles and labels in tables)."""
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 class PaperStream:

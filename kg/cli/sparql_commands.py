@@ -9,16 +9,10 @@ from pathlib import Path
 import click
 
 from kg.cli.base import main
+from kg.cli.options import graph_option
 from kg.errors import KGError
-from kg.paths import DEFAULT_GRAPH_DIR
 from kg.sparql import catalog, query as sparql_query, server, store as sparql_store
 from kg.sparql.vocab import prefixes as kg_prefixes
-
-graph_option = click.option(
-    "--graph", "graph_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_GRAPH_DIR,
-    show_default=True, help="Directory of the built graph (from `kg build`).",
-)
-
 
 def _open_store(graph_dir: Path):
     if not sparql_store.store_is_current(graph_dir):
