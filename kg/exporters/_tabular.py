@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from kg.assembly.schema import PAPER
@@ -121,6 +121,17 @@ def format_value(value: Any, declared: str) -> str:
     if declared in (INT, LONG):
         return str(int(value))
     return xml_text(str(value))
+
+
+def present_values(row: Mapping[str, Any], types: Mapping[str, str]) -> Iterator[tuple[str, str]]:
+    """(name, text) of the row's values formatted for their declared type, in the declared order
+    (not the row's: graphs loaded from graph.json order keys differently). A value whose text is
+    empty (made only of characters XML cannot carry) is left out like a missing one."""
+    for name, declared in types.items():
+        if name in row:
+            text = format_value(row[name], declared)
+            if text:
+                yield name, text
 
 
 def xml_text(value: str) -> str:

@@ -71,11 +71,6 @@ def _pieces(graph, nodes, node_types, edge_types, node_ids, edge_ids, counter: l
 
 
 def _attvalues(row: dict, types: dict, ids: dict) -> list[str]:
-    values = []
-    for name in types:  # declared order, not the row's: graphs loaded from graph.json order keys differently
-        if name not in row:
-            continue
-        text = T.format_value(row[name], types[name])
-        if text:  # a text made only of characters XML cannot carry is dropped like an empty one
-            values.append(f'          <attvalue for="{ids[name]}" value="{T.escape_attribute(text)}"/>\n')
+    values = [f'          <attvalue for="{ids[name]}" value="{T.escape_attribute(text)}"/>\n'
+              for name, text in T.present_values(row, types)]
     return ["        <attvalues>\n", *values, "        </attvalues>\n"] if values else []

@@ -97,11 +97,5 @@ def _pieces(graph, nodes, node_types, edge_types, node_keys, edge_keys, counter:
 
 
 def _data(row: dict, types: dict, keys: dict) -> list[str]:
-    out = []
-    for name in types:  # declared order, not the row's: graphs loaded from graph.json order keys differently
-        if name not in row:
-            continue
-        text = T.format_value(row[name], types[name])
-        if text:  # a text made only of characters XML cannot carry is dropped like an empty one
-            out.append(f'      <data key="{keys[name]}">{T.escape_text(text)}</data>\n')
-    return out
+    return [f'      <data key="{keys[name]}">{T.escape_text(text)}</data>\n'
+            for name, text in T.present_values(row, types)]
