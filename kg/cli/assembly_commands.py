@@ -12,9 +12,8 @@ from kg.assembly import build_graph, load_graph, save_graph
 from kg.assembly.lookup import (
     family, find_entities, find_papers, graph_stats, papers_by_relation, related_papers, suggest_entities,
 )
-from kg.assembly.schema import PAPER
 from kg.cli.base import main
-from kg.cli.options import graph_option, input_options, papers_from_cli, shorten
+from kg.cli.options import graph_counts, graph_option, input_options, papers_from_cli, shorten
 from kg.errors import KGError
 from kg.paths import DEFAULT_EXPORTS_DIR, DEFAULT_GRAPH_DIR
 
@@ -81,9 +80,7 @@ def build(inputs, input_format, strict, out_dir, top_k, processes, exports_dir, 
         graph = build_graph(link_papers(items, kb=kb, processes=processes), kb=kb, top_k=top_k)
     target = write_build_outputs(graph, out_dir, None if no_exports else exports_dir)
     if not quiet:
-        n_papers = sum(1 for _, kind in graph.nodes(data="kind") if kind == PAPER)
-        click.echo(f"Built graph: {n_papers:,} papers, {graph.number_of_nodes() - n_papers:,} entities, "
-                   f"{graph.number_of_edges():,} edges -> {target}", err=True)
+        click.echo(f"Built graph: {graph_counts(graph)} -> {target}", err=True)
 
 
 @main.command()

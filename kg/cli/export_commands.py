@@ -7,9 +7,8 @@ from pathlib import Path
 import click
 
 from kg.assembly import load_graph
-from kg.assembly.schema import PAPER
 from kg.cli.base import main
-from kg.cli.options import graph_option
+from kg.cli.options import graph_counts, graph_option
 from kg.exporters import DEFAULT_BASE_IRI, EXPORTERS, get_exporter, write_export
 from kg.exporters.rdf import check_base_iri
 from kg.paths import DEFAULT_EXPORTS_DIR
@@ -70,11 +69,9 @@ def export_command(fmt, output, graph_dir, base_iri):
     for exporter, target in zip(exporters, targets):
         path = write_export(graph, exporter.name, target, base_iri=base_iri)
         click.echo(str(path))
-    n_papers = sum(1 for _, kind in graph.nodes(data="kind") if kind == PAPER)
     total = sum(_size(t) for t in targets)
     where = targets[0] if len(targets) == 1 else f"{targets[0].parent}/"
-    click.echo(f"Wrote {n_papers:,} papers, {graph.number_of_nodes() - n_papers:,} entities, "
-               f"{graph.number_of_edges():,} edges as {', '.join(e.name for e in exporters)} -> {where} "
+    click.echo(f"Wrote {graph_counts(graph)} as {', '.join(e.name for e in exporters)} -> {where} "
                f"({_human(total)}, {time.perf_counter() - started:.1f} s)", err=True)
 
 

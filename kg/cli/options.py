@@ -19,6 +19,7 @@ from typing import IO
 
 import click
 
+from kg.assembly.schema import PAPER
 from kg.corpus import ReadStats, available_readers, get_reader, read_papers
 from kg.errors import InputError
 from kg.paths import DEFAULT_GRAPH_DIR
@@ -59,6 +60,13 @@ def graph_option(function: Callable) -> Callable:
 def shorten(text: str, width: int) -> str:
     """text cut to at most `width` characters, ending in "…" when cut (titles and labels in tables)."""
     return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def graph_counts(graph) -> str:
+    """"459 papers, 1,077 entities, 5,012 edges": the figures of a graph for a summary line."""
+    n_papers = sum(1 for _, kind in graph.nodes(data="kind") if kind == PAPER)
+    return (f"{n_papers:,} papers, {graph.number_of_nodes() - n_papers:,} entities, "
+            f"{graph.number_of_edges():,} edges")
 
 
 class PaperStream:

@@ -14,9 +14,13 @@ from kg.errors import KGError
 from kg.sparql import catalog, query as sparql_query, server, store as sparql_store
 from kg.sparql.vocab import prefixes as kg_prefixes
 
-def _open_store(graph_dir: Path):
+def _announce_store(graph_dir: Path) -> None:
     if not sparql_store.store_is_current(graph_dir):
         click.echo(f"Building the SPARQL store {sparql_store.store_path(graph_dir)} ...", err=True)
+
+
+def _open_store(graph_dir: Path):
+    _announce_store(graph_dir)
     return sparql_store.open_store(graph_dir)
 
 
@@ -125,8 +129,7 @@ def serve_command(graph_dir, host, port, timeout_s):
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5' \\
            http://127.0.0.1:7878/query
     """
-    if not sparql_store.store_is_current(graph_dir):
-        click.echo(f"Building the SPARQL store {sparql_store.store_path(graph_dir)} ...", err=True)
+    _announce_store(graph_dir)
     path = sparql_store.ensure_store(graph_dir)
     # SIGTERM (e.g. from a supervisor) must stop the server too, not leave it running.
     signal.signal(signal.SIGTERM, _interrupt)
