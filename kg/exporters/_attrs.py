@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
 import networkx as nx
 
@@ -21,17 +21,6 @@ from kg.records import Mention
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5}|[a-z][a-z.-]*(\.[A-Z]{2})?/\d{7})(v\d+)?")
 EDGE_ORDER = {name: i for i, name in enumerate(EDGE_TYPES)}
-
-
-class MentionView(NamedTuple):
-    """One occurrence from an edge's `mentions` (a kg.records.Mention, a dict or a list)."""
-
-    text: str
-    field: str
-    start: int
-    end: int
-    sentence: str
-    confidence: float
 
 
 def sorted_nodes(graph: nx.MultiDiGraph) -> list[tuple[str, dict]]:
@@ -129,8 +118,8 @@ def external_ids(value: Any) -> tuple[tuple[str, str], ...]:
     return pairs(value, "scheme", "value")
 
 
-def mentions(value: Any) -> tuple[MentionView, ...]:
-    """Occurrences as MentionView-like records (kg.records.Mention objects pass through as they are)."""
+def mentions(value: Any) -> tuple[Mention, ...]:
+    """An edge's `mentions` (kg.records.Mention objects, dicts or lists) as Mention records."""
     fields = ("text", "field", "start", "end", "sentence", "confidence")
     out = []
     for item in value or ():
@@ -143,7 +132,7 @@ def mentions(value: Any) -> tuple[MentionView, ...]:
             raw = (list(item) + [None] * 6)[:6]
         else:
             raw = [getattr(item, f, None) for f in fields]
-        out.append(MentionView(
+        out.append(Mention(
             text=text(raw[0]) or "", field=text(raw[1]) or "", start=integer(raw[2]) or 0,
             end=integer(raw[3]) or 0, sentence=text(raw[4]) or "", confidence=number(raw[5]) or 0.0,
         ))
