@@ -31,7 +31,7 @@ from kg.assembly.schema import (
 )
 from kg.errors import KGError
 from kg.exporters import _attrs as A
-from kg.exporters._io import atomic_file
+from kg.exporters._io import write_text_batched
 from kg.exporters.vocab import KG, KG_NAMESPACE
 
 log = logging.getLogger(__name__)
@@ -499,21 +499,16 @@ def iter_turtle_chunks(blocks, prefix_map: dict[str, str], counter: list[int] | 
         counter[0] = n
 
 
-def _write_text(chunks, path: str | os.PathLike) -> None:
-    with atomic_file(path, "wb") as handle:
-        for chunk in chunks:
-            handle.write(chunk.encode("utf-8"))
-
-
 def write_turtle(graph: nx.MultiDiGraph, path: str | os.PathLike, *, base_iri: str = DEFAULT_BASE_IRI) -> int:
     """Write Turtle with readable prefixes, streaming; return the number of triples."""
     counter = [0]
-    _write_text(iter_turtle_chunks(iter_subjects(graph, base_iri=base_iri), prefixes(base_iri), counter), path)
+    chunks = iter_turtle_chunks(iter_subjects(graph, base_iri=base_iri), prefixes(base_iri), counter)
+    write_text_batched(chunks, path, batch=1)  # the chunks are already large
     return counter[0]
 
 
 def write_ntriples(graph: nx.MultiDiGraph, path: str | os.PathLike, *, base_iri: str = DEFAULT_BASE_IRI) -> int:
     """Write canonical N-Triples, streaming; return the number of triples."""
     counter = [0]
-    _write_text(iter_ntriples_chunks(iter_subjects(graph, base_iri=base_iri), counter), path)
+    write_text_batched(iter_ntriples_chunks(iter_subjects(graph, base_iri=base_iri), counter), path, batch=1)
     return counter[0]
