@@ -74,12 +74,11 @@ def write_jsonld(graph: nx.MultiDiGraph, path: str | os.PathLike, *, base_iri: s
         context = orjson.dumps({"@context": prefix_map}, option=orjson.OPT_INDENT_2)
         handle.write(context[:-2] + b',\n  "@graph": [\n')
         parts: list[bytes] = []
-        first = True
+        separator = b"    "
         for subject, po in iter_subjects(graph, base_iri=base_iri):
             count += len(po)
-            parts.append(b"    " + orjson.dumps(node_object(subject, po, compact)) if first
-                         else b",\n    " + orjson.dumps(node_object(subject, po, compact)))
-            first = False
+            parts.append(separator + orjson.dumps(node_object(subject, po, compact)))
+            separator = b",\n    "
             if len(parts) >= 4096:
                 handle.write(b"".join(parts))
                 parts.clear()
