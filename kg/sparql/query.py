@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.errors import KGError
+from kg.errors import KGError, UnknownNameError
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
 STANDARD_PREFIXES = {
@@ -222,8 +222,6 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
     if result.kind == "graph":
         return write_turtle(result)
     if fmt not in RESULT_FORMATS:
-        from kg.errors import UnknownNameError
-
         raise UnknownNameError("result format", fmt, RESULT_FORMATS, "--format")
     if result.kind == "ask":
         if fmt == "json":
