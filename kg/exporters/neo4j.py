@@ -14,6 +14,7 @@ longer has when pushing with the driver (MERGE adds and updates only).
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -167,19 +168,15 @@ def rel_file(relation: str) -> str:
 def write_neo4j_bundle(graph: nx.MultiDiGraph, path: str | os.PathLike, **_ignored) -> int:
     """Write the import bundle directory (CSV files, load.cypher, README.md); return rows written."""
     count = 0
+    files = [(kind, node_file(kind), node_header(kind)) for kind in NODE_LABELS]
+    files += [(relation, rel_file(relation), rel_header(relation)) for relation in REL_COLUMNS]
     with atomic_directory(path) as directory:
-        writers, handles = {}, []
-        try:
-            for kind in NODE_LABELS:
-                handle = open(directory / node_file(kind), "w", encoding="utf-8", newline="")
-                handles.append(handle)
-                writers[kind] = csv.writer(handle, lineterminator="\n")
-                writers[kind].writerow(node_header(kind))
-            for relation in REL_COLUMNS:
-                handle = open(directory / rel_file(relation), "w", encoding="utf-8", newline="")
-                handles.append(handle)
-                writers[relation] = csv.writer(handle, lineterminator="\n")
-                writers[relation].writerow(rel_header(relation))
+        with contextlib.ExitStack() as stack:
+            writers = {}
+            for key, name, header in files:  # node labels and relation types never share a name
+                handle = stack.enter_context(open(directory / name, "w", encoding="utf-8", newline=""))
+                writers[key] = csv.writer(handle, lineterminator="\n")
+                writers[key].writerow(header)
             for kind, row in iter_node_rows(graph):
                 label = ";".join(neo4j_labels(kind))
                 writers[kind].writerow([row["id"], label] + [_csv_value(row[c.name], c) for c in node_columns(kind)])
@@ -188,9 +185,6 @@ def write_neo4j_bundle(graph: nx.MultiDiGraph, path: str | os.PathLike, **_ignor
                 writers[relation].writerow(
                     [source, target, relation] + [_csv_value(row[c.name], c) for c in REL_COLUMNS[relation]])
                 count += 1
-        finally:
-            for handle in handles:
-                handle.close()
         (directory / "load.cypher").write_text(load_cypher(), encoding="utf-8")
         (directory / "README.md").write_text(bundle_readme(), encoding="utf-8")
     return count
