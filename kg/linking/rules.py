@@ -188,6 +188,9 @@ def is_hardware_shape(compact: str) -> bool:
     return bool(_HARDWARE_RE.match(compact)) and not is_number_format(compact)
 
 
+# Organizations: generic (not entities), and a vendor prefix the KB matcher trims ("OpenAI o1").
+_ORG_NAMES = """OpenAI Google Meta Microsoft NVIDIA DeepMind Anthropic Alibaba Baidu Tencent Huawei Amazon Apple
+    IBM Intel AMD ByteDance""".split()
 # Generic acronyms and words that look like names but are not entities of our four types.
 GENERIC_KEYS = frozenset(
     normalize_key(w)
@@ -200,15 +203,9 @@ GENERIC_KEYS = frozenset(
     datasets data corpus module modules architecture architectures agent agents task tasks
     foundation-model foundation-models learning inference optimization reasoning fine-tuning
     finetuning evaluation generation transformer-based deep-neural-network
-    deep-neural-networks DNN DNNs ASR MT NMT OCR NER NLI SLU
-    OpenAI Google Meta Microsoft NVIDIA DeepMind Anthropic Alibaba Baidu Tencent Huawei Amazon Apple
-    IBM Intel AMD ByteDance""".split()
-)
-ORG_KEYS = frozenset(
-    normalize_key(w)
-    for w in """OpenAI Google Meta Microsoft NVIDIA DeepMind Anthropic Alibaba Baidu Tencent Huawei Amazon Apple
-    IBM Intel AMD ByteDance Mistral-AI""".split()
-)
+    deep-neural-networks DNN DNNs ASR MT NMT OCR NER NLI SLU""".split()
+) | frozenset(normalize_key(w) for w in _ORG_NAMES)
+ORG_KEYS = frozenset(normalize_key(w) for w in (*_ORG_NAMES, "Mistral-AI"))
 # Hyphenated modifiers that end a name: "LM-based", "Whisper-style", "DP-like" name the thing before.
 NAME_END_MODIFIERS = frozenset(
     """based like style only free aware level specific driven guided model models oriented centric
