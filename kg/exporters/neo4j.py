@@ -248,18 +248,18 @@ def cypher_batches(graph: nx.MultiDiGraph, *, batch_size: int = BATCH_SIZE,
     for kind, row in iter_node_rows(graph):
         by_kind.setdefault(kind, []).append(row)
     for kind in NODE_LABELS:
-        rows = by_kind.get(kind, [])
-        statement = "UNWIND $rows AS row " + node_merge(kind, dialect)
-        for i in range(0, len(rows), batch_size):
-            yield statement, rows[i:i + batch_size]
+        yield from _batches(node_merge(kind, dialect), by_kind.get(kind, []), batch_size)
     by_relation: dict[str, list[dict]] = {}
     for relation, source, target, row in iter_edge_rows(graph):
         by_relation.setdefault(relation, []).append({"source": source, "target": target, **row})
     for relation in REL_COLUMNS:
-        rows = by_relation.get(relation, [])
-        statement = "UNWIND $rows AS row " + rel_merge(relation, dialect)
-        for i in range(0, len(rows), batch_size):
-            yield statement, rows[i:i + batch_size]
+        yield from _batches(rel_merge(relation, dialect), by_relation.get(relation, []), batch_size)
+
+
+def _batches(merge: str, rows: list[dict], batch_size: int) -> Iterator[tuple[str, list[dict]]]:
+    statement = "UNWIND $rows AS row " + merge
+    for i in range(0, len(rows), batch_size):
+        yield statement, rows[i:i + batch_size]
 
 
 def _load_csv_value(header: str, column: Column) -> str:
