@@ -5,11 +5,17 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SAMPLE_CORPUS_DIR = PACKAGE_DIR / "data" / "hf-daily-papers"
-# ontology/ is top-level in the repository; a wheel ships it as kg/ontology (see pyproject).
-ONTOLOGY_DIR = next(
-    (p for p in (PACKAGE_DIR / "ontology", PACKAGE_DIR.parent / "ontology") if p.is_dir()),
-    PACKAGE_DIR.parent / "ontology",
-)
+
+
+def _bundled(installed: str, in_repository: str) -> Path:
+    """A data directory: inside the package when installed from a wheel, else at the repository top."""
+    packaged = PACKAGE_DIR / installed
+    return packaged if packaged.is_dir() else PACKAGE_DIR.parent / in_repository
+
+
+# ontology/ and exports/queries/ are top-level in the repository (see pyproject's package-dir).
+ONTOLOGY_DIR = _bundled("ontology", "ontology")
+QUERIES_DIR = _bundled("queries", "exports/queries")
 KB_DIR = ONTOLOGY_DIR / "kb"
 DEFAULT_GRAPH_DIR = Path(".kg")
 DEFAULT_EXPORTS_DIR = Path("exports")

@@ -29,14 +29,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KGError, UnknownNameError
-from kg.paths import PACKAGE_DIR
+from kg.paths import QUERIES_DIR
+from kg.records import ENTITY_TYPES
 
-# exports/ is top-level in the repository; an installed package may ship it as kg/queries.
-QUERIES_DIR = next(
-    (p for p in (PACKAGE_DIR / "queries", PACKAGE_DIR.parent / "exports" / "queries") if p.is_dir()),
-    PACKAGE_DIR.parent / "exports" / "queries",
-)
-ENTITY_KINDS = ("Method", "Model", "Dataset", "Hardware", "Entity")
+ENTITY_KINDS = ENTITY_TYPES + ("Entity",)
 PARAM_KINDS = ENTITY_KINDS + ("Paper", "string", "integer")
 
 _PARAM_RE = re.compile(r"^#\s*@param\s+(\w+)\s+(\w+)\s*(.*)$")
