@@ -32,7 +32,8 @@ _WORKER: dict = {}
 def _nlp_for(kb: KnowledgeBase):
     nlp = _WORKER.get(id(kb))
     if nlp is None or _WORKER.get("kb") is not kb:
-        nlp = build_nlp(kb, spans_key="")  # the map step reads plain tuples, not Span objects
+        # the map step reads plain tuples, not Span objects or Token attributes
+        nlp = build_nlp(kb, spans_key="", lex_attrs="none")
         _WORKER.clear()
         _WORKER[id(kb)] = nlp
         _WORKER["kb"] = kb  # keeps kb alive so its id is not reused

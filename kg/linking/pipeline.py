@@ -44,7 +44,9 @@ def build_nlp(kb: KnowledgeBase | None = None, *, spans_key: str = "kg.entities"
     with a per-chunk cache and the components' token view (same tokens, faster, see tokenizer.py);
     "spacy": spaCy's own tokenizer with the same rules (for comparisons).
     lex_attrs "basic" (default): new words get only cheap lexical attributes (see
-    tokenizer.keep_basic_lex_attrs); "full": all of spaCy's.
+    tokenizer.keep_basic_lex_attrs); "full": all of spaCy's; "none": none at all (Token.lower_,
+    .norm_, .is_alpha... read ""/False on new words): for the map step of link_papers, whose Docs
+    never leave link_one (~10% of its time went to attributes nobody reads).
     """
     kb = kb if kb is not None else load_kb()
     ref = register_kb(kb)
@@ -57,8 +59,10 @@ def build_nlp(kb: KnowledgeBase | None = None, *, spans_key: str = "kg.entities"
         raise ValueError(f"unknown tokenizer {tokenizer!r} (kg or spacy)")
     if lex_attrs == "basic":
         keep_basic_lex_attrs(nlp.vocab)
+    elif lex_attrs == "none":
+        nlp.vocab.lex_attr_getters = {}
     elif lex_attrs != "full":
-        raise ValueError(f"unknown lex_attrs {lex_attrs!r} (basic or full)")
+        raise ValueError(f"unknown lex_attrs {lex_attrs!r} (basic, full or none)")
     for factory in PIPES:
         config = {"kb_ref": ref} if factory not in ("kg_sentences_v1", "kg_abbreviations_v1") else {}
         if factory == "kg_resolver_v1":

@@ -180,7 +180,10 @@ class KGTokenizer:
                 continue
             m = _COMPOUND_RE.fullmatch(chunk)
             if m is None or chunk.endswith("):"):  # "):" is an emoticon to spaCy
-                hard.append(chunk)
+                if self._is_one_token(chunk):
+                    cache[chunk] = self._entry((chunk,))
+                else:
+                    hard.append(chunk)
                 continue
             segments = _SEGMENT_RE.findall(m.group(2))
             if not rules.keys().isdisjoint(segments):
@@ -192,6 +195,13 @@ class KGTokenizer:
             cache[chunk] = self._entry(tuple(pieces))
         if hard:
             self._add_hard(sorted(hard))  # sorted: a deterministic order of the one spaCy call
+
+    def _is_one_token(self, chunk: str) -> bool:
+        """spaCy keeps a chunk whole when none of its prefix, suffix or infix rules match it
+        ("FP8", "A100", "YOLOv8", "pass@1"); special cases are checked before this."""
+        base = self.base
+        return (base.prefix_search(chunk) is None and base.suffix_search(chunk) is None
+                and next(base.infix_finditer(chunk), None) is None)
 
     def _add_hard(self, hard: list[str]) -> None:
         """Chunks split by spaCy's own tokenizer, all of a document's in one call."""

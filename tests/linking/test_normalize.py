@@ -1,5 +1,9 @@
 """Surface-form keys and slugs."""
+import unicodedata
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kg.linking.normalize import letters_of, normalize_key, slugify
 
@@ -37,3 +41,11 @@ def test_slugify_readable_ids(text, slug):
 
 def test_letters_of_keeps_case():
     assert letters_of("Co-T") == "CoT"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=20) | st.text(max_size=12))
+def test_normalize_ascii_fast_path_equals_the_regex(text):
+    from kg.linking.normalize import _DROP_RE
+
+    assert normalize_key.__wrapped__(text) == _DROP_RE.sub("", unicodedata.normalize("NFKC", text).lower())
+    assert letters_of(text) == _DROP_RE.sub("", unicodedata.normalize("NFKC", text))
