@@ -41,7 +41,7 @@ def prepare_text(title: str, abstract: str) -> tuple[str, int, tuple[tuple[int, 
                 parts.append(sep)
                 pos += len(sep)
             abstract_start = pos
-        if value and " ".join(value.split()) == value:  # already normalized (corpus readers do it): one run
+        if _is_one_run(value):  # already normalized (the corpus readers do it)
             segments.append((pos, field_index, 0))
             parts.append(value)
             pos += len(value)
@@ -57,6 +57,12 @@ def prepare_text(title: str, abstract: str) -> tuple[str, int, tuple[tuple[int, 
             parts.append(run)
             pos += len(run)
     return "".join(parts), abstract_start, tuple(segments)
+
+
+def _is_one_run(value: str) -> bool:
+    """No whitespace but single spaces between words: isprintable() is False for every other
+    whitespace character (tabs, newlines, no-break and em spaces...)."""
+    return bool(value) and value.isprintable() and "  " not in value and value[0] != " " and value[-1] != " "
 
 
 def map_offsets(words, starts_index, start: int, end: int) -> tuple[int, int, int]:

@@ -1,5 +1,7 @@
 """Pure rule functions: text preparation, abbreviations, name shapes, typing."""
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kg.linking import rules
 from kg.linking.rules import find_abbreviation, map_offsets, prepare_text
@@ -15,6 +17,19 @@ def test_prepare_text_normalizes_whitespace_and_maps_offsets_back():
             pos = text.index(word, abstract_start if field_index else 0)
             got_field, start, end = map_offsets(segments, starts, pos, pos + len(word))
             assert got_field == field_index and original[start:end] == word
+
+
+@given(st.text(alphabet=" ab.\n\t\xa0\u2003\u2028\x85", max_size=12), st.text(alphabet=" ab.\n\t\xa0", max_size=12))
+def test_prepare_text_joins_words_with_single_spaces_whatever_the_whitespace(title, abstract):
+    text, abstract_start, segments = prepare_text(title, abstract)
+    assert text.startswith(" ".join(title.split())) and text[abstract_start:] == " ".join(abstract.split())
+    starts = [s[0] for s in segments]
+    for field_index, original in enumerate((title, abstract)):
+        pos = abstract_start if field_index else 0
+        for word in original.split():
+            pos = text.index(word, pos)
+            assert map_offsets(segments, starts, pos, pos + len(word))[0] == field_index
+            pos += len(word)
 
 
 @pytest.mark.parametrize(
