@@ -32,6 +32,7 @@ Not supported: changing the rules through this object (change `base` and call cl
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from itertools import accumulate, chain
 from operator import add, itemgetter
 
@@ -67,7 +68,7 @@ _POSSESSIVE_RE = re.compile(r"([A-Za-z]+)('s)([,.;:]?)")
 _WS_RE = re.compile(r"\s")
 _ONE_SPACE = (1,)
 _HARD_ATTRS = [IDX, LENGTH, SPACY]
-_PIECES, _KEYS, _SPACES = (itemgetter(i) for i in range(3))
+_PIECES, _KEYS, _SPACES, _ORTHS = (itemgetter(i) for i in range(4))
 
 
 def spacy_tokenizer(nlp) -> Tokenizer:
@@ -122,6 +123,7 @@ class KGTokenizer:
         self.base = base
         self.max_cache_size = max_cache_size
         self._cache: dict[str, tuple] = {}
+        self._add_string = vocab.strings.add
 
     def __call__(self, text: str) -> Doc:
         chunks = text.split(" ")
@@ -145,7 +147,8 @@ class KGTokenizer:
         starts.pop()
         ends = list(map(add, starts, lens))
         keys = list(chain.from_iterable(map(_KEYS, entries)))
-        doc = Doc(self.vocab, words=words, spaces=spaced)
+        # string ids: Doc looks each up in the vocab directly (a str costs two hashes and calls)
+        doc = Doc(self.vocab, words=list(chain.from_iterable(map(_ORTHS, entries))), spaces=spaced)
         doc.user_data[TV] = (words, keys, starts, ends, spaced)
         return doc
 
@@ -162,7 +165,7 @@ class KGTokenizer:
                 hard.append(chunk)
                 continue
             if chunk.isascii() and (chunk.isalpha() or chunk.isdigit()):  # most new chunks: one plain word
-                cache[chunk] = ((chunk,), (chunk.lower(),), _ONE_SPACE)
+                cache[chunk] = ((chunk,), (chunk.lower(),), _ONE_SPACE, (self._add_string(chunk),))
                 continue
             m = _SIMPLE_RE.fullmatch(chunk)
             if m is not None:
@@ -222,11 +225,23 @@ class KGTokenizer:
         for chunk, pieces in zip(hard, groups):
             cache[chunk] = self._entry(pieces)
 
-    @staticmethod
-    def _entry(pieces: tuple[str, ...]) -> tuple:
+    def _entry(self, pieces: tuple[str, ...]) -> tuple:
+        """(pieces, their keys, whitespace after each, their string ids) of one chunk."""
+        orths = tuple(map(self._add_string, pieces))
         if len(pieces) == 1:
-            return (pieces, (token_key(pieces[0]),), _ONE_SPACE)
-        return (pieces, tuple(map(token_key, pieces)), (0,) * (len(pieces) - 1) + (1,))
+            return (pieces, (token_key(pieces[0]),), _ONE_SPACE, orths)
+        return (pieces, tuple(map(token_key, pieces)), (0,) * (len(pieces) - 1) + (1,), orths)
+
+    @contextmanager
+    def memory_zone(self, mem=None):
+        """Called by nlp.memory_zone(): strings added inside the zone are freed at its end, so
+        the chunks cached inside it (whose string ids would dangle) are dropped then."""
+        before = set(self._cache)
+        try:
+            yield mem
+        finally:
+            for chunk in self._cache.keys() - before:
+                del self._cache[chunk]
 
     def clear_cache(self) -> None:
         self._cache.clear()

@@ -106,3 +106,20 @@ def test_score_on_matches_equal_a_full_scan_on_the_sample_corpus(sample_papers):
         assert [m.span() for m in _score_on_matches(text)] == want
         found += len(want)
     assert found > 10
+
+
+def test_tokenizer_memory_zone_drops_the_chunks_cached_inside_it(kb, sample_papers):
+    # strings added inside nlp.memory_zone() are freed at its end; chunks cached with their string
+    # ids inside the zone must go too, or the next Doc would point at freed strings
+    nlp = build_nlp(kb)
+    texts = [prepare_text(p.title, p.abstract)[0] for p in sample_papers[:20]]
+    want = [[t.text for t in nlp(text)] for text in texts]
+    before = len(nlp.tokenizer._cache)
+    with nlp.memory_zone():
+        assert [[t.text for t in nlp(text)] for text in texts] == want
+    assert len(nlp.tokenizer._cache) == before
+    assert [[t.text for t in nlp(text)] for text in texts] == want
+    fresh = build_nlp(kb)
+    with fresh.memory_zone():
+        inside = [[t.text for t in fresh(text)] for text in texts]
+    assert inside == want == [[t.text for t in fresh(text)] for text in texts]
