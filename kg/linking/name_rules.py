@@ -88,7 +88,7 @@ class NameRules:
         for s, e, m in _token_spans(doc, rules.HARDWARE_RE.finditer(text)):
             if covered[s] is None and (len(m.group()) >= 4 or self._near_hw_word(texts, s, e)):
                 found.append((s, e, "Hardware", "hardware-shape", 0.8, False, None, None))
-        for m in rules.DATASET_SUFFIX_RE.finditer(text):
+        for m in rules.DATASET_SUFFIX_RE.finditer(text) if any(x in text for x in rules.DATASET_SUFFIXES) else ():
             k = at_end.get(m.end())
             if k is None:
                 continue
@@ -97,7 +97,7 @@ class NameRules:
             if e == k + 1 and covered[s] is None and rules.DATASET_SHAPE_RE.fullmatch(name) and rules.is_name_like(name):
                 found.append((s, e, "Dataset", "dataset-shape", 0.75, False, None, None))
         for m in rules.FORMAT_TECHNIQUE_RE.finditer(text):
-            k = at_end.get(m.start() + 1)
+            k = at_end.get(m.start())
             if k is not None and k + 1 < n and rules.is_number_format(texts[k]):
                 found.append((k, k + 2, "Method", "format-technique", 0.75, False, None, None))
         # "X benchmark", "the X dataset", "X models": a coined name right before a type noun
@@ -218,7 +218,8 @@ class NameRules:
             k = at_end.get(m.end())
             if k is None:
                 continue
-            head = text[max(0, m.start() - 12) : m.start()].rsplit(" ", 1)[-1].lower()
+            start = m.start() - 1 if text[m.start() - 1 : m.start()] == "," else m.start()  # "datasets, such as"
+            head = text[max(0, start - 12) : start].rsplit(" ", 1)[-1].lower()
             etype = rules.EXAMPLE_HEAD_TYPE.get(head)
             if etype is None:
                 continue
@@ -265,8 +266,6 @@ class NameRules:
                 j = at_start.get(m.end())
                 if j is None or covered[j] is not None:
                     continue
-                if not paren and m.start() > 0 and text[m.start() - 1].isalnum():
-                    continue  # "four approaches": "our" must be a word
                 if paren:  # only after a type noun, and only what the paper calls new or its own
                     head = text[max(0, m.start() - 14) : m.start()].rsplit(" ", 1)[-1].lower()
                     if head not in rules.PAREN_NAME_HEADS:

@@ -152,23 +152,26 @@ _HARDWARE_RE = re.compile(
 )
 
 
-# Regular expressions over the whole text find candidates; each starts with a cheap literal or
-# character class, so the regex engine skips ahead to it (a leading look-around, "\b" or optional
-# item is tried at every position instead: 2-3x slower), and look-behinds come after it.
+# Regular expressions over the whole text find candidates. Each starts with a literal, best a rare
+# one ("resulting", "ur "), so the regex engine jumps from one occurrence to the next; a leading
+# character class is tested at every character and a leading look-around, "\b" or optional item
+# starts a match attempt at every position (up to 10x slower). Context goes in look-behinds after
+# the literal.
 # Digits are [0-9]: "\d" tests every character for any Unicode digit (twice as slow).
 HARDWARE_RE = re.compile(
     r"[AHBVLGMRT](?<![\w.-][AHBVLGMRT])(?:(?<=[AHBVL])[0-9]{2,3}[A-Z]?|(?<=G)(?:H200|B200|B300|audi ?[0-9])|(?<=M)I[0-9]{3}X?"
     r"|(?<=R)TX ?[0-9]{4}|(?<=T)PU ?v[0-9]+[a-z]*)(?![\w-])"
 )
 # "FP8 training": found from the technique word, the format is checked on the token before.
-FORMAT_TECHNIQUE_RE = re.compile(r"[0-9] (?:training|quantization|inference|pre-?training)(?![\w-])")
+FORMAT_TECHNIQUE_RE = re.compile(r" (?<=[0-9] )(?:training|quantization|inference|pre-?training)(?![\w-])")
 # Benchmark-shaped coined names: "LiveCodeBench", "SAGE-Eval", "TruthfulQA", "MedLFQA".
 DATASET_SUFFIX_RE = re.compile(r"(?:Bench|-Eval|QA)(?![\w+-])")
+DATASET_SUFFIXES = ("Bench", "-Eval", "QA")  # the text holds one of these if DATASET_SUFFIX_RE can match
 DATASET_SHAPE_RE = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*?(?:-?Bench|-Eval|[a-z][A-Za-z0-9]*QA)")
 # "53.0% on ProcessBench", "accuracy on Math-Hard": results are reported on a benchmark.
 SCORE_ON_RE = re.compile(r"(?:%|\bpoints?|\baccuracy|\bscores?|\bF1|\bBLEU|\bpass@\d+|\bEM) on (?:the )?(?=[A-Z])")
 HEAD_NOUN_RE = re.compile(r" (benchmarks?|datasets?|corpus|suite|leaderboard|testbed|models?)(?![\w-])")
-SIZE_TOKEN_RE = re.compile(r"[-_ ](\d+(?:\.\d+)?[BMKTbmkt])(?![\w.+]|\.\d)")
+SIZE_TOKEN_RE = re.compile(r"([0-9](?<=[-_ ][0-9])[0-9]*(?:\.[0-9]+)?[BMKTbmkt])(?![\w.+]|\.[0-9])")
 INTRO_TOKENS = frozenset(
     w
     for stem in "propos introduc present develop design releas construct creat curat devis contribut".split()
@@ -350,7 +353,9 @@ OUR_APPOSITIVE_RE = re.compile(
     r"architecture|agent|library|toolkit|suite|pipeline)s?(?= for | that | which |, |\. | \()"
 )
 # "When comparing the resulting model Orca-3 to ...": what the paper's procedure produced is its own
-RESULTING_NAME_RE = re.compile(r"[Tt](?<!\w[Tt])he resulting (model|checkpoint|dataset|benchmark|corpus|agent|system)s?,? (?=[A-Z])")
+RESULTING_NAME_RE = re.compile(
+    r"resulting(?<=[Tt]he resulting)(?<!\w[Tt]he resulting) (model|checkpoint|dataset|benchmark|corpus|agent|system)s?,? (?=[A-Z])"
+)
 NAMING_WORDS = frozenset("called named dubbed termed coined".split())
 
 
@@ -398,7 +403,7 @@ def is_not_a_mention(texts: list[str], spaced, start: int, end: int) -> bool:
 # a bare parenthesis holding a comma list counts too ("two public CT datasets (VerSe, TotalSegmentator)"),
 # for Dataset heads only (see NameRules._examples)
 EXAMPLES_CUE_RE = re.compile(
-    r"[ ,](?:(?<=,) )?(?=[(silef])(?:\(?(?:such as|including|like|e\.g\.,?|for example,?|from)(?= )|(?<= )\((?=[A-Z][^()]*,[^()]*\)))"
+    r" (?=[(silef])(?:\(?(?:such as|including|like|e\.g\.,?|for example,?|from)(?= )|\((?=[A-Z][^()]*,[^()]*\)))"
 )
 EXAMPLE_HEAD_TYPE = {"benchmarks": "Dataset", "datasets": "Dataset", "corpora": "Dataset", "models": "Model",
                      "llms": "Model", "vlms": "Model", "methods": "Method", "algorithms": "Method",
@@ -407,7 +412,7 @@ EXAMPLE_HEAD_TYPE = {"benchmarks": "Dataset", "datasets": "Dataset", "corpora": 
 
 # "Our first approach is X", "our method, X, ...": the paper names its own contribution.
 OUR_HEAD_IS_RE = re.compile(
-    r"[Oo]ur (?:(?:first|second|third|main|proposed|new|final|resulting) )?"
+    r"ur (?<=[Oo]ur )(?<![^\W_][Oo]ur )(?:(?:first|second|third|main|proposed|new|final|resulting) )?"
     r"(approach|method|framework|model|technique|algorithm|strategy|system|benchmark|dataset|solution|variant)s? (?:is|,) (?=[A-Z])"
 )
 # "a novel ... technique (Variance Horizon)": a Title Case name in parentheses after a type noun.

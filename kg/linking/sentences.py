@@ -9,6 +9,7 @@ from spacy.tokens import Doc
 from kg.linking.doc_view import ABSTRACT_START, SENTS, doc_text, token_index
 
 _SENT_RE = re.compile(r"[.!?] (?=[A-Z0-9])")  # a sentence starts at m.end()
+_SENT_DOT_RE = re.compile(r"\. (?=[A-Z0-9])")  # the same without ! and ?: a literal scans ~4x faster
 
 
 @Language.factory("kg_sentences_v1", default_config={})
@@ -26,7 +27,8 @@ class SentenceSplitter:
         at_start, _at_end = token_index(doc)
         text = doc_text(doc)
         a = doc.user_data.get(ABSTRACT_START)
-        found = {at_start.get(m.end()) for m in _SENT_RE.finditer(text)}
+        regex = _SENT_RE if "!" in text or "?" in text else _SENT_DOT_RE
+        found = {at_start.get(m.end()) for m in regex.finditer(text)}
         if a is not None:
             found.add(at_start.get(a))
         found.discard(None)
