@@ -11,17 +11,23 @@ punctuation); only the way they are computed differs:
   case for it ("etc.", "cannot"): a plain ASCII word or number with optional , . ; : after it,
   a number with an optional percent sign ("0.1%,"), a possessive ("actor's"), plain segments
   joined by hyphens in optional parentheses ("(DPO),", "Task-Specific"); nine new chunks in
-  ten in abstracts. Each shape was checked against spaCy on ~96k distinct corpus chunks
-  (sample, recombined, dev and held-out abstracts; tests/linking/test_tokenizer.py);
-- all other new chunks of a document ("Llama-3.1-8B-Instruct", "100K", "and/or") go to spaCy's
-  own tokenizer in one call, so their boundaries are spaCy's by construction;
-- the Doc is built from the words and spaces (Doc(vocab, words=..., spaces=...)), and the token
+  ten in abstracts;
+- a new chunk of name-like characters in optional parentheses with , . ; : after it ("GPT-4o.",
+  "(4B)", "8xA100") is split by spaCy's own prefix, suffix, URL and infix regexes applied to its
+  core the way spaCy's tokenizer applies them; a run of pieces that spells a special case ("a."
+  in "x-a.") sends the chunk to spaCy, which would merge it. The shortcuts were checked against
+  spaCy on 130k distinct chunks (sample, recombined, dev and held-out abstracts) and 600k random
+  ones (tests/linking/test_tokenizer.py has both kinds of check);
+- all other new chunks of a document ("~14%.", "100K", '"shared"') go to spaCy's own tokenizer
+  in one call, so their boundaries are spaCy's by construction;
+- the Doc is built from the pieces' cached string ids and spaces (Doc(vocab, words=ids,
+  spaces=...): no per-token hashing; memory_zone() drops chunks cached inside a zone), and the token
   view the components read (texts, keys, char starts, ends, whitespace-after flags) is stored in
   doc.user_data[TV], so components do not rebuild it from the Doc.
 
 Speed (benchmarks/bench_linker.py, one core, shared machine): about as fast as spaCy's
 tokenizer on new chunks, where Doc construction and new lexemes dominate; the gain in the
-linker comes from handing over the token view and from keep_basic_lex_attrs.
+linker comes from handing over the token view and from fewer lexical attributes.
 
 A text with whitespace other than single spaces between words (newlines, tabs, runs of spaces,
 leading or trailing spaces) goes to spaCy's tokenizer whole (spaCy makes whitespace tokens);
@@ -65,6 +71,8 @@ _SEGMENT_RE = re.compile(r"-|[^-]+")
 _NUMBER_RE = re.compile(r"([0-9]+(?:[.,][0-9]+)*)(%?)([,.;:]?)")
 # "actor's", "DFT's,": a word and its possessive
 _POSSESSIVE_RE = re.compile(r"([A-Za-z]+)('s)([,.;:]?)")
+# other chunks of a name-like core in optional parentheses with punctuation after: "GPT-4o.", "(4B)"
+_CORE_RE = re.compile(r"(\(?)([0-9A-Za-z][0-9A-Za-z.+@_/×–-]*?)(\)?)([,.;:]?)")
 _WS_RE = re.compile(r"\s")
 _ONE_SPACE = (1,)
 _HARD_ATTRS = [IDX, LENGTH, SPACY]
@@ -108,6 +116,21 @@ _SPACY_GETTER_NAMES = {attrs.LOWER: "lower", attrs.IS_ALPHA: "is_alpha", attrs.I
                        attrs.IS_SPACE: "is_space", attrs.PREFIX: "prefix", attrs.SUFFIX: "suffix"}
 
 
+def _joins_special_case(pieces, rules, prefixes) -> bool:
+    """Whether a run of two or more pieces spells a special case ("a" "." -> "a."), which spaCy's
+    tokenizer would merge back into one token; prefixes: every prefix of every special case."""
+    n = len(pieces)
+    for i in range(n - 1):
+        run = pieces[i]
+        j = i + 1
+        while run in prefixes and j < n:
+            run += pieces[j]
+            j += 1
+            if run in rules:
+                return True
+    return False
+
+
 def token_key(text: str) -> str:
     """The matching key of one token (see normalize_key); "" for a possessive."""
     if text.isascii() and text.isalnum():
@@ -123,6 +146,7 @@ class KGTokenizer:
         self.base = base
         self.max_cache_size = max_cache_size
         self._cache: dict[str, tuple] = {}
+        self._specials: tuple = (None, frozenset())  # (identity of the rules, prefixes of special cases)
         self._add_string = vocab.strings.add
 
     def __call__(self, text: str) -> Doc:
@@ -159,6 +183,9 @@ class KGTokenizer:
     def _add(self, chunks) -> None:
         cache = self._cache
         rules = self.base.rules or {}
+        if self._specials[0] != (id(rules), len(rules)):
+            self._specials = ((id(rules), len(rules)), frozenset(k[:i] for k in rules for i in range(1, len(k) + 1)))
+        prefixes = self._specials[1]
         hard = []
         for chunk in chunks:
             if chunk in rules:
@@ -183,28 +210,53 @@ class KGTokenizer:
                 continue
             m = _COMPOUND_RE.fullmatch(chunk)
             if m is None or chunk.endswith("):"):  # "):" is an emoticon to spaCy
-                if self._is_one_token(chunk):
-                    cache[chunk] = self._entry((chunk,))
-                else:
+                pieces = self._split_by_rules(chunk, rules, prefixes)
+                if pieces is None:
                     hard.append(chunk)
-                continue
-            segments = _SEGMENT_RE.findall(m.group(2))
-            if not rules.keys().isdisjoint(segments):
-                hard.append(chunk)
+                else:
+                    cache[chunk] = self._entry(pieces)
                 continue
             pieces = [m.group(1)] if m.group(1) else []
-            pieces += segments
+            pieces += _SEGMENT_RE.findall(m.group(2))
             pieces += [g for g in (m.group(3), m.group(4)) if g]
-            cache[chunk] = self._entry(tuple(pieces))
+            if _joins_special_case(pieces, rules, prefixes):
+                hard.append(chunk)
+            else:
+                cache[chunk] = self._entry(tuple(pieces))
         if hard:
             self._add_hard(sorted(hard))  # sorted: a deterministic order of the one spaCy call
 
-    def _is_one_token(self, chunk: str) -> bool:
-        """spaCy keeps a chunk whole when none of its prefix, suffix or infix rules match it
-        ("FP8", "A100", "YOLOv8", "pass@1"); special cases are checked before this."""
+    def _split_by_rules(self, chunk: str, rules, prefixes) -> tuple[str, ...] | None:
+        """The pieces spaCy makes of a core in optional parentheses with optional , . ; : after
+        it ("GPT-4o.", "(4B)", "FP8", "8xA100"), or None when spaCy must decide: its prefix,
+        suffix, URL and infix rules are applied to the core here as its tokenizer applies them
+        (an infix at an edge or next to another, a special case on the way, go to spaCy)."""
+        m = _CORE_RE.fullmatch(chunk)
+        if m is None or chunk.endswith("):"):  # "):" is an emoticon to spaCy
+            return None
+        opening, core, closing, punct = m.groups()
+        if punct == "." and not closing and not core[-1].isalnum():
+            return None  # spaCy splits a final dot only after some characters ("9@." stays whole)
+        n = len(chunk)
+        # spaCy looks up its special cases on every string left as it strips the affixes
+        for a in range(len(opening) + 1):
+            for b in range(len(closing) + len(punct) + 1):
+                if chunk[a : n - b] in rules:
+                    return None
         base = self.base
-        return (base.prefix_search(chunk) is None and base.suffix_search(chunk) is None
-                and next(base.infix_finditer(chunk), None) is None)
+        if (base.prefix_search(core) is not None or base.suffix_search(core) is not None
+                or (base.url_match is not None and base.url_match(core)) or (base.token_match is not None and base.token_match(core))):
+            return None
+        pieces = [opening] if opening else []
+        start = 0
+        for infix in base.infix_finditer(core):
+            if infix.start() <= start or infix.end() >= len(core):
+                return None
+            pieces += (core[start : infix.start()], infix.group())
+            start = infix.end()
+        pieces.append(core[start:])
+        pieces += [g for g in (closing, punct) if g]
+        return None if _joins_special_case(pieces, rules, prefixes) else tuple(pieces)
 
     def _add_hard(self, hard: list[str]) -> None:
         """Chunks split by spaCy's own tokenizer, all of a document's in one call."""

@@ -1,5 +1,7 @@
 """kg_tokenizer_v1 on real corpus sentences: spaCy's boundaries, offsets that map back to the text."""
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 import spacy
 
 from kg.linking.doc_view import token_view
@@ -123,3 +125,14 @@ def test_tokenizer_memory_zone_drops_the_chunks_cached_inside_it(kb, sample_pape
     with fresh.memory_zone():
         inside = [[t.text for t in fresh(text)] for text in texts]
     assert inside == want == [[t.text for t in fresh(text)] for text in texts]
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(alphabet="aAbZxe.g0179-/+@_()×–,;:%'KMBUS", min_size=1, max_size=9), min_size=1, max_size=6))
+def test_tokenizer_equals_spacy_on_name_like_chunks(tokenizers, chunks):
+    # the shortcuts for new chunks (regular shapes, spaCy's affix rules applied to a core) must
+    # give spaCy's tokens, special cases ("a.", "e.g.", "):") included; chunk by chunk, as the
+    # cache splits them (spaCy itself may merge emoticons across chunks: ": ):7")
+    ours, theirs = tokenizers
+    for chunk in chunks:
+        assert [t.text for t in ours(chunk)] == [t.text for t in theirs(chunk)]
