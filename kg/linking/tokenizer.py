@@ -39,8 +39,8 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from itertools import accumulate, chain
-from operator import add, itemgetter
+from itertools import chain
+from operator import itemgetter
 
 import spacy
 from spacy import attrs
@@ -76,6 +76,7 @@ _CORE_RE = re.compile(r"(\(?)([0-9A-Za-z][0-9A-Za-z.+@_/×–-]*?)(\)?)([,.;:]?)
 _WS_RE = re.compile(r"\s")
 _ONE_SPACE = (1,)
 _HARD_ATTRS = [IDX, LENGTH, SPACY]
+_OFFSET_ATTRS = [IDX, LENGTH]
 _PIECES, _KEYS, _SPACES, _ORTHS = (itemgetter(i) for i in range(4))
 
 
@@ -163,17 +164,14 @@ class KGTokenizer:
                 missing = set(chunks)
             self._add(missing)
             entries = list(map(cache.__getitem__, chunks))
-        words = list(chain.from_iterable(map(_PIECES, entries)))
         spaced = list(chain.from_iterable(map(_SPACES, entries)))
         spaced[-1] = 0  # no space after the last chunk
-        lens = list(map(len, words))
-        starts = list(accumulate(map(add, lens, spaced), initial=0))
-        starts.pop()
-        ends = list(map(add, starts, lens))
-        keys = list(chain.from_iterable(map(_KEYS, entries)))
         # string ids: Doc looks each up in the vocab directly (a str costs two hashes and calls)
         doc = Doc(self.vocab, words=list(chain.from_iterable(map(_ORTHS, entries))), spaces=spaced)
-        doc.user_data[TV] = (words, keys, starts, ends, spaced)
+        offsets = doc.to_array(_OFFSET_ATTRS)  # char starts and lengths, as spaCy computed them
+        starts = offsets[:, 0]
+        doc.user_data[TV] = (list(chain.from_iterable(map(_PIECES, entries))), list(chain.from_iterable(map(_KEYS, entries))),
+                             starts.tolist(), (starts + offsets[:, 1]).tolist(), spaced)
         return doc
 
     def pipe(self, texts, batch_size: int = 1000):
