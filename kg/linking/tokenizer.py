@@ -8,13 +8,13 @@ punctuation); only the way they are computed differs:
 - the text is split on single spaces into chunks; each distinct chunk is split once and the
   result (pieces, normalized keys, lengths) kept in a dict, so a known chunk costs one lookup;
 - a new chunk of a common shape is split by a regular expression, unless spaCy has a special
-  case for it ("etc.", "cannot"): a plain ASCII word or number with optional , . ; : after it,
+  case for it ("etc.", "cannot"): a plain ASCII word or number with optional , . ; : ? ! after it,
   a number with an optional percent sign ("0.1%,"), a possessive ("actor's"), plain segments
   joined by hyphens in optional parentheses ("(DPO),", "Task-Specific"); nine new chunks in
   ten in abstracts;
-- a new chunk of name-like characters in optional parentheses with , . ; : after it ("GPT-4o.",
-  "(4B)", "8xA100") is split by spaCy's own prefix, suffix, URL and infix regexes applied to its
-  core the way spaCy's tokenizer applies them; a run of pieces that spells a special case ("a."
+- a new chunk of name-like characters in optional parentheses with , . ; : ? ! after it
+  ("GPT-4o.", "(4B)", "8xA100", "https://github.com/org/repo.") is split by spaCy's own prefix,
+  suffix, URL and infix regexes applied to its core the way spaCy's tokenizer applies them; a run of pieces that spells a special case ("a."
   in "x-a.") sends the chunk to spaCy, which would merge it. The shortcuts were checked against
   spaCy on 130k distinct chunks (sample, recombined, dev and held-out abstracts) and 600k random
   ones (tests/linking/test_tokenizer.py has both kinds of check);
@@ -63,7 +63,7 @@ INFIX_COUNT = r"(?<=[0-9])[x×](?=[A-Z][0-9])"
 # A sentence-final dot after a capital or digit ("LAION-400M.") is punctuation, not part of the name.
 SUFFIX_EXTRA = r"(?<=[0-9A-Z])\."
 
-_SIMPLE_RE = re.compile(r"([A-Za-z]+|[0-9]+)([,.;:]?)")
+_SIMPLE_RE = re.compile(r"([A-Za-z]+|[0-9]+)([,.;:?!]?)")
 # "(DPO),", "Task-Specific", "ResNet-50": plain segments joined by hyphens, in optional parentheses
 _COMPOUND_RE = re.compile(r"(\(?)((?:[A-Za-z]+|[0-9]+)(?:-(?:[A-Za-z]+|[0-9]+))*)(\)?)([,.;:]?)")
 _SEGMENT_RE = re.compile(r"-|[^-]+")
@@ -71,8 +71,8 @@ _SEGMENT_RE = re.compile(r"-|[^-]+")
 _NUMBER_RE = re.compile(r"([0-9]+(?:[.,][0-9]+)*)(%?)([,.;:]?)")
 # "actor's", "DFT's,": a word and its possessive
 _POSSESSIVE_RE = re.compile(r"([A-Za-z]+)('s)([,.;:]?)")
-# other chunks of a name-like core in optional parentheses with punctuation after: "GPT-4o.", "(4B)"
-_CORE_RE = re.compile(r"(\(?)([0-9A-Za-z][0-9A-Za-z.+@_/×–-]*?)(\)?)([,.;:]?)")
+# other chunks of a name-like core or URL in optional parentheses with punctuation after: "GPT-4o.", "(4B)"
+_CORE_RE = re.compile(r"(\(?)([0-9A-Za-z][0-9A-Za-z.+@_/×–:~#?=&%-]*?)(\)?)([,.;:?!]?)")
 _WS_RE = re.compile(r"\s")
 _ONE_SPACE = (1,)
 _HARD_ATTRS = [IDX, LENGTH, SPACY]
@@ -225,8 +225,8 @@ class KGTokenizer:
             self._add_hard(sorted(hard))  # sorted: a deterministic order of the one spaCy call
 
     def _split_by_rules(self, chunk: str, rules, prefixes) -> tuple[str, ...] | None:
-        """The pieces spaCy makes of a core in optional parentheses with optional , . ; : after
-        it ("GPT-4o.", "(4B)", "FP8", "8xA100"), or None when spaCy must decide: its prefix,
+        """The pieces spaCy makes of a core in optional parentheses with optional , . ; : ? ! after
+        it ("GPT-4o.", "(4B)", "FP8", "8xA100", URLs), or None when spaCy must decide: its prefix,
         suffix, URL and infix rules are applied to the core here as its tokenizer applies them
         (an infix at an edge or next to another, a special case on the way, go to spaCy)."""
         m = _CORE_RE.fullmatch(chunk)
@@ -242,17 +242,19 @@ class KGTokenizer:
                 if chunk[a : n - b] in rules:
                     return None
         base = self.base
-        if (base.prefix_search(core) is not None or base.suffix_search(core) is not None
-                or (base.url_match is not None and base.url_match(core)) or (base.token_match is not None and base.token_match(core))):
+        if base.prefix_search(core) is not None or base.suffix_search(core) is not None:
             return None
         pieces = [opening] if opening else []
-        start = 0
-        for infix in base.infix_finditer(core):
-            if infix.start() <= start or infix.end() >= len(core):
-                return None
-            pieces += (core[start : infix.start()], infix.group())
-            start = infix.end()
-        pieces.append(core[start:])
+        if (base.token_match is not None and base.token_match(core)) or (base.url_match is not None and base.url_match(core)):
+            pieces.append(core)  # a URL stays whole ("https://github.com/org/repo")
+        else:
+            start = 0
+            for infix in base.infix_finditer(core):
+                if infix.start() <= start or infix.end() >= len(core):
+                    return None
+                pieces += (core[start : infix.start()], infix.group())
+                start = infix.end()
+            pieces.append(core[start:])
         pieces += [g for g in (closing, punct) if g]
         return None if _joins_special_case(pieces, rules, prefixes) else tuple(pieces)
 

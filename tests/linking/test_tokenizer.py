@@ -128,7 +128,9 @@ def test_tokenizer_memory_zone_drops_the_chunks_cached_inside_it(kb, sample_pape
 
 
 @settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.text(alphabet="aAbZxe.g0179-/+@_()×–,;:%'KMBUS", min_size=1, max_size=9), min_size=1, max_size=6))
+@given(st.lists(st.text(alphabet="aAbZxe.g0179-/+@_()×–,;:%'KMBUS?!~#=&", min_size=1, max_size=9)
+                | st.text(alphabet="htps:/wgiub.com-_~#?=&%X0", min_size=1, max_size=30).map("https://".__add__),
+                min_size=1, max_size=6))
 def test_tokenizer_equals_spacy_on_name_like_chunks(tokenizers, chunks):
     # the shortcuts for new chunks (regular shapes, spaCy's affix rules applied to a core) must
     # give spaCy's tokens, special cases ("a.", "e.g.", "):") included; chunk by chunk, as the
