@@ -6,7 +6,8 @@ inside names split, "8xA100" split into count and device, a dot after a capital 
 punctuation); only the way they are computed differs:
 
 - the text is split on single spaces into chunks; each distinct chunk is split once and the
-  result (pieces, normalized keys, lengths) kept in a dict, so a known chunk costs one lookup;
+  result (pieces, normalized keys, whitespace, string ids) kept in a dict, so a known chunk costs
+  one lookup;
 - a new chunk of a common shape is split by a regular expression, unless spaCy has a special
   case for it ("etc.", "cannot"): a plain ASCII word or number with optional , . ; : ? ! after it,
   a number with an optional percent sign ("0.1%,"), a possessive ("actor's"), plain segments
@@ -74,10 +75,8 @@ _POSSESSIVE_RE = re.compile(r"([A-Za-z]+)('s)([,.;:]?)")
 # other chunks of a name-like core or URL in optional parentheses with punctuation after: "GPT-4o.", "(4B)"
 _CORE_RE = re.compile(r"(\(?)([0-9A-Za-z][0-9A-Za-z.+@_/×–:~#?=&%-]*?)(\)?)([,.;:?!]?)")
 _WS_RE = re.compile(r"\s")
-_ONE_SPACE = (1,)
 _HARD_ATTRS = [IDX, LENGTH, SPACY]
 _OFFSET_ATTRS = [IDX, LENGTH]
-_PIECES, _KEYS, _SPACES, _ORTHS = (itemgetter(i) for i in range(4))
 
 
 def spacy_tokenizer(nlp) -> Tokenizer:
@@ -164,14 +163,15 @@ class KGTokenizer:
                 missing = set(chunks)
             self._add(missing)
             entries = list(map(cache.__getitem__, chunks))
-        spaced = list(chain.from_iterable(map(_SPACES, entries)))
+        # an entry is (piece, key, space after, string id) four by four: one pass flattens them all
+        flat = list(chain.from_iterable(entries))
+        spaced = flat[2::4]
         spaced[-1] = 0  # no space after the last chunk
         # string ids: Doc looks each up in the vocab directly (a str costs two hashes and calls)
-        doc = Doc(self.vocab, words=list(chain.from_iterable(map(_ORTHS, entries))), spaces=spaced)
+        doc = Doc(self.vocab, words=flat[3::4], spaces=spaced)
         offsets = doc.to_array(_OFFSET_ATTRS)  # char starts and lengths, as spaCy computed them
         starts = offsets[:, 0]
-        doc.user_data[TV] = (list(chain.from_iterable(map(_PIECES, entries))), list(chain.from_iterable(map(_KEYS, entries))),
-                             starts.tolist(), (starts + offsets[:, 1]).tolist(), spaced)
+        doc.user_data[TV] = (flat[0::4], flat[1::4], starts.tolist(), (starts + offsets[:, 1]).tolist(), spaced)
         return doc
 
     def pipe(self, texts, batch_size: int = 1000):
@@ -190,7 +190,7 @@ class KGTokenizer:
                 hard.append(chunk)
                 continue
             if chunk.isascii() and (chunk.isalpha() or chunk.isdigit()):  # most new chunks: one plain word
-                cache[chunk] = ((chunk,), (chunk.lower(),), _ONE_SPACE, (self._add_string(chunk),))
+                cache[chunk] = (chunk, chunk.lower(), 1, self._add_string(chunk))
                 continue
             m = _SIMPLE_RE.fullmatch(chunk)
             if m is not None:
@@ -278,11 +278,12 @@ class KGTokenizer:
             cache[chunk] = self._entry(pieces)
 
     def _entry(self, pieces: tuple[str, ...]) -> tuple:
-        """(pieces, their keys, whitespace after each, their string ids) of one chunk."""
-        orths = tuple(map(self._add_string, pieces))
+        """The cache entry of one chunk: (piece, key, whitespace after, string id) for each piece, flat."""
         if len(pieces) == 1:
-            return (pieces, (token_key(pieces[0]),), _ONE_SPACE, orths)
-        return (pieces, tuple(map(token_key, pieces)), (0,) * (len(pieces) - 1) + (1,), orths)
+            p = pieces[0]
+            return (p, token_key(p), 1, self._add_string(p))
+        last = len(pieces) - 1
+        return tuple(x for i, p in enumerate(pieces) for x in (p, token_key(p), int(i == last), self._add_string(p)))
 
     @contextmanager
     def memory_zone(self, mem=None):
