@@ -7,6 +7,7 @@ compiled alias index with to_disk/from_disk.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from spacy.language import Language
@@ -20,13 +21,15 @@ from kg.linking.normalize import letters_of, normalize_key
 
 
 def compile_alias_index(kb: KnowledgeBase):
-    """keys -> ((id, exact letters or None, stylized), ...), plus every prefix of every key.
+    """keys -> ((id, exact letters or None, stylized, camel), ...), plus every prefix of every key.
 
     exact: short acronyms (<= 4 characters with a capital) and case_sensitive entries match
     only their exact spelling. stylized: names with capitals after the first letter never match
-    an all-lowercase word ("multiple" is not MultiPL-E, "reinforce" is not REINFORCE).
+    an all-lowercase word ("multiple" is not MultiPL-E, "reinforce" is not REINFORCE). camel: one
+    CamelCase word ("EfficientZero") does not match ordinary words written apart when the match
+    cuts a hyphenated word ("Efficient Zero-Knowledge"); "Flash Attention" is FlashAttention.
     """
-    index: dict[str, list[tuple[str, str | None]]] = {}
+    index: dict[str, list[tuple[str, str | None, bool, bool]]] = {}
     for eid, ent in kb.entities.items():
         exact_all = eid in kb.case_sensitive
         for surface in (ent.label, *ent.aliases):
@@ -38,10 +41,22 @@ def compile_alias_index(kb: KnowledgeBase):
             exact = letters if (exact_all or short) else None
             # stylized: capitals after the first letter (PaLM, MultiPL-E, LLaMA, REINFORCE)
             stylized = any(c.isupper() for c in letters[1:])
+            camel = bool(_CAMEL_JOIN_RE.search(surface)) and not _SEPARATOR_RE.search(surface)
             entry = index.setdefault(key, [])
-            if (eid, exact, stylized) not in entry:
-                entry.append((eid, exact, stylized))
+            if (eid, exact, stylized, camel) not in entry:
+                entry.append((eid, exact, stylized, camel))
     return {k: tuple(v) for k, v in index.items()}
+
+
+_CAMEL_JOIN_RE = re.compile(r"[a-z][A-Z]")
+_SEPARATOR_RE = re.compile(r"[\s_-]")
+_PLAIN_WORD_RE = re.compile(r"[A-Za-z][a-z]+")
+
+
+def _plain_words_apart(surface: str) -> bool:
+    """"Efficient Zero": two or more ordinary words separated by spaces (no inner capitals or digits)."""
+    parts = surface.split()
+    return len(parts) >= 2 and all(_PLAIN_WORD_RE.fullmatch(p) for p in parts)
 
 
 def scan_keys(texts, keys, spaced, index, prefixes, max_tokens: int = 12):
@@ -119,7 +134,9 @@ class KBMatcher:
         for start, end, key, plural in scan_keys(texts, keys, spaced, self.lookup, self.prefixes, self.max_tokens):
             if end <= reach:
                 continue  # inside a longer match
-            cands = self._filter(self.index[key], text[starts[start] : ends[end - 1]], plural)
+            # a match that stops inside a hyphenated word ("Efficient Zero|-Knowledge") cuts it
+            cut = end + 1 < len(texts) and texts[end] in JOINERS and not spaced[end - 1] and bool(keys[end + 1])
+            cands = self._filter(self.index[key], text[starts[start] : ends[end - 1]], plural, cut)
             if cands and (rules.is_verb_use(texts, start, end) or rules.is_not_a_mention(texts, spaced, start, end)):
                 cands = ()
             if cands and end - start >= 2 and keys[start] in rules.ORG_KEYS:
@@ -148,10 +165,13 @@ class KBMatcher:
 
     def _without_vendor(self, keys, start, end, cands) -> int:
         """"OpenAI o1-preview" -> "o1-preview": the organization is not part of the mention,
-        when the rest is itself a name of the same entity."""
+        when the rest is itself a name of the same entity. Hardware keeps its maker: "NVIDIA
+        A100", "Apple M2" are the products' names (the gold guideline's own example)."""
+        if any(self.kb.entities[eid].type == "Hardware" for eid in cands):
+            return start
         rest = "".join(keys[start + 1 : end])
         hit = self.lookup.get(rest)
-        if hit is not None and set(cands) <= {eid for eid, _e, _s in self.index[hit[0]]}:
+        if hit is not None and set(cands) <= {entry[0] for entry in self.index[hit[0]]}:
             k = start + 1
             while k < end and not keys[k]:
                 k += 1
@@ -159,12 +179,19 @@ class KBMatcher:
         return start
 
     @staticmethod
-    def _filter(entries, surface: str, plural: bool) -> tuple[str, ...]:
-        """Ids whose alias accepts this surface's case (see compile_alias_index)."""
+    def _filter(entries, surface: str, plural: bool, cut: bool = False) -> tuple[str, ...]:
+        """Ids whose alias accepts this surface's case (see compile_alias_index); cut: the surface
+        is followed by a hyphen and more of the same word."""
         got = []
         letters = letters_of(surface)
         lower = letters.islower()
-        for eid, exact, stylized in entries:
+        apart = None
+        for eid, exact, stylized, camel in entries:
+            if camel and cut:
+                if apart is None:
+                    apart = _plain_words_apart(surface)
+                if apart:
+                    continue  # "Efficient Zero-Knowledge Proofs" is not EfficientZero
             if exact is not None:
                 stem = letters[:-1] if plural else letters
                 # "PALM" for "PaLM": an all-capitals spelling of a mixed-case acronym is the same name

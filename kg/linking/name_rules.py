@@ -87,6 +87,8 @@ class NameRules:
                 found.append((s, e, "Model", "size-shape", 0.75, False, None, None))
         for s, e, m in _token_spans(doc, rules.HARDWARE_RE.finditer(text)):
             if covered[s] is None and (len(m.group()) >= 4 or self._near_hw_word(texts, s, e)):
+                if s > 0 and spaced[s - 1] and keys[s - 1] in rules.HARDWARE_VENDOR_KEYS:
+                    s -= 1  # "NVIDIA L40S": the maker is part of a hardware product's name
                 found.append((s, e, "Hardware", "hardware-shape", 0.8, False, None, None))
         for m in rules.DATASET_SUFFIX_RE.finditer(text):
             k = at_end.get(m.end())

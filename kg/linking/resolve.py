@@ -234,7 +234,7 @@ class Resolver:
         if short_kb and len(short_kb[0][2]) == 1 and not self._long_form_disagrees(short_kb[0][2][0], texts[ls:le], keys[ls:le]):
             key = ("kb", short_kb[0][2][0])
             words = texts[ls:le]
-            if sum(w[:1].isupper() for w in words if keys[ls + words.index(w)]) >= 1 and len(words) >= 2:
+            if len(words) >= 2 and any(w[:1].isupper() for w, k in zip(words, keys[ls:le]) if k):
                 cands.append([ls, le, "abbrev", key, None, 0.8, ()])
             return key
         if short_kb and len(short_kb[0][2]) > 1:

@@ -206,6 +206,8 @@ GENERIC_KEYS = frozenset(
     deep-neural-networks DNN DNNs ASR MT NMT OCR NER NLI SLU""".split()
 ) | frozenset(normalize_key(w) for w in _ORG_NAMES)
 ORG_KEYS = frozenset(normalize_key(w) for w in (*_ORG_NAMES, "Mistral-AI"))
+# Makers whose name belongs to a hardware product's name ("NVIDIA H100", "Google TPU v4", "Apple M2").
+HARDWARE_VENDOR_KEYS = frozenset(normalize_key(w) for w in "NVIDIA AMD Intel Google Apple Huawei Qualcomm".split())
 # Hyphenated modifiers that end a name: "LM-based", "Whisper-style", "DP-like" name the thing before.
 NAME_END_MODIFIERS = frozenset(
     """based like style only free aware level specific driven guided model models oriented centric
