@@ -473,6 +473,8 @@ class NameRules:
             return
         if words[0].lower() in ("the", "a", "an", "on", "towards", "toward", "why", "how", "what", "when"):
             return
+        if len(words) >= 2 and re.fullmatch(r"[A-Z][a-z]+ing", words[0]):
+            return  # "Revisiting ResNets: ...", "Rethinking X: ...": a verb phrase about X, not a name
         if len(words) >= 2 and rules.is_plural_class(words) and not any(rules.is_name_like(w) for w in words):
             return  # "Sleeper Agents: ...": a catch phrase naming a kind of thing, not one thing
         key = normalize_key(" ".join(words))
@@ -579,6 +581,7 @@ class NameRules:
                 e = j + 1
                 while e < hi and (
                     (not spaced[e - 1] and (keys[e] or texts[e] in JOINERS) and texts[e] not in ("'s", "’s")
+                     and not (texts[e] in JOINERS and e + 1 < n and texts[e + 1] in _DASH_DETERMINERS)
                      and not (texts[e] in JOINERS and e + 1 < n and texts[e + 1].lower() in rules.NAME_END_MODIFIERS
                               and not _title_case_goes_on(texts, spaced, e + 2, hi)))
                     or (e - j < 8 and keys[e] and (texts[e][:1].isupper() or rules.is_version(texts[e])) and texts[e - 1] not in JOINERS and texts[e].lower() not in _PROPOSE_SKIP)
@@ -675,6 +678,8 @@ _PROPOSE_STOP = frozenset(
 
 
 _NAME_HEADS = frozenset("model models network networks transformer transformers".split())
+# "we propose ULTRAEDIT-a fundamentally new ...": a hyphen written for a dash before a determiner ends the name
+_DASH_DETERMINERS = frozenset("a an the".split())
 
 
 def _title_case_goes_on(texts, spaced, k, hi) -> bool:

@@ -102,11 +102,13 @@ class Resolver:
                     # an introduced "Long Form (LF)" that no rule typed: type it from context
                     ss, se = extra
                     long_surface = doc_text(doc)[starts[s] : ends[e - 1]]
-                    if normalize_key(long_surface) in rules.GENERIC_KEYS or _names_task_or_class(texts[s:e]):
+                    if normalize_key(long_surface) in rules.GENERIC_KEYS or (
+                            _names_task_or_class(texts[s:e]) and not _named_as_own_thing(texts, s)):
                         continue  # "a new task, Multi-event Video-Text Retrieval (MeVTR)"
                     long_words = [w for w, k in zip(texts[s:e], keys[s:e]) if k]
                     etype = (_type_after(texts, se) or rules.type_from_name(long_surface) or rules.type_from_name("".join(texts[ss:se]))
-                             or rules.type_from_long_form(long_words) or self._kb_head_type(kb_matches, s, e) or "Method")
+                             or rules.type_from_long_form(long_words) or self._kb_head_type(kb_matches, s, e)
+                             or _type_of_appositive(texts, se) or "Method")
                     if etype == "Model" and all(w.islower() for w in long_words):
                         continue  # "we train a reward model (RM)": a kind of model, not a name
                     ekey = ("new", normalize_key(long_surface))
@@ -262,7 +264,7 @@ class Resolver:
                 return None
         etype = _type_after(texts, se) or rules.type_from_long_form(words)
         if etype is None and words[-1].lower() not in rules.TASK_HEADS:
-            etype = rules.type_from_name(short) or self._kb_head_type(kb_matches, ls, le)
+            etype = rules.type_from_name(short) or self._kb_head_type(kb_matches, ls, le) or _type_of_appositive(texts, se)
         if etype is None:
             return None
         if etype == "Model" and not (any(rules.is_name_like(w) for w in words) or self._kb_head_type(kb_matches, ls, le)):
@@ -394,6 +396,7 @@ class Resolver:
         texts, keys, starts, ends, spaced = tv
         index: dict[str, tuple] = {}
         exact: dict[str, str] = {}
+        capitals: set[str] = set()  # one-word names with inner capitals ("ESPORT", "REcycling", "UltraEdit")
         for c in cands:
             key = c[3]
             if key is None or key[0] == "kb" or c[2] in ("head-noun",):
@@ -404,6 +407,8 @@ class Resolver:
                 index[k] = (key, c[4])
                 if len(k) <= 5:
                     exact[k] = letters_of(surface)
+                elif any(ch.isupper() for ch in surface[1:]) and not any(ch in " -–_" for ch in surface):
+                    capitals.add(k)
         for letters, key in abbrev_map.items():
             k = normalize_key(letters)
             if k and k not in index:
@@ -420,6 +425,8 @@ class Resolver:
                 lt = letters_of(doc_text(doc)[starts[s] : ends[e - 1]])
                 if lt != exact[k] and not (plural and lt == exact[k] + "s"):
                     continue
+            elif k in capitals and not any(ch.isupper() for ch in doc_text(doc)[starts[s] + 1 : ends[e - 1]]):
+                continue  # "esports" is not the paper's ESPORT: a stylized name keeps its inner capitals
             key, etype = index[k]
             cands.append([s, e, "repeat", key, etype, 0.8, ()])
 
@@ -435,6 +442,30 @@ def _type_after(texts, short_end: int) -> str | None:
         if t in ("Dataset", "Model", "Method"):
             return t
     return None
+
+
+def _type_of_appositive(texts, short_end: int) -> str | None:
+    """"Physics Context Builders (PCBs), specialized VLMs fine-tuned to ...": the head of an
+    appositive after the definition (a last resort: the long form's own words come first)."""
+    k = short_end + 1 if short_end < len(texts) and texts[short_end] == ")" else short_end
+    if k < len(texts) and texts[k] == ",":
+        t = rules.type_from_appositive(texts[k + 1 : k + 10])
+        if t in ("Dataset", "Model", "Method"):
+            return t
+    return None
+
+
+def _named_as_own_thing(texts, s: int) -> bool:
+    """"a novel approach called Image Prompt Segmentation (IPSeg)", "a new method, X": the words
+    before the name say it names a method, model or dataset, even when it ends in a task word."""
+    k = s - 1
+    if k >= 0 and texts[k].lower() in rules.NAMING_WORDS:
+        k -= 1
+    elif k >= 0 and texts[k] == ",":
+        k -= 1
+    else:
+        return False
+    return k >= 0 and rules.HEAD_TYPE.get(texts[k].lower()) in ("Method", "Model", "Dataset")
 
 
 def _names_task_or_class(words) -> bool:

@@ -20,6 +20,8 @@ from kg.linking.normalize import normalize_key
 
 
 _RUN_RE = re.compile(r"\S+(?: \S+)*")
+# LaTeX's non-breaking space before a parenthesis: "Increment Regularization~(FAIR)", "models~(LLMs)"
+_TILDE_PAREN_RE = re.compile(r"(?<=\w)~\(")
 
 
 def prepare_text(title: str, abstract: str) -> tuple[str, int, tuple[tuple[int, int, int], ...]]:
@@ -28,7 +30,8 @@ def prepare_text(title: str, abstract: str) -> tuple[str, int, tuple[tuple[int, 
     Returns (text, abstract_start, segments) where segments holds (text_start, field_index,
     field_start) for every run of text copied verbatim (runs end at newlines, tabs and multiple
     spaces), so offsets can be mapped back. Newlines and runs of spaces stop spaCy's tokenizer
-    cache, hence the normalization.
+    cache, hence the normalization. A LaTeX "~(" becomes " (" (same length, so offsets hold),
+    so "Long Form~(LF)" is read as a definition.
     """
     parts: list[str] = []
     segments: list[tuple[int, int, int]] = []
@@ -42,6 +45,8 @@ def prepare_text(title: str, abstract: str) -> tuple[str, int, tuple[tuple[int, 
                 pos += len(sep)
             abstract_start = pos
         first = True
+        if "~(" in value:
+            value = _TILDE_PAREN_RE.sub(" (", value)
         for m in _RUN_RE.finditer(value):
             if not first:
                 parts.append(" ")
@@ -274,6 +279,27 @@ def type_from_name(name: str) -> str | None:
     if re.search(r"(?:GPT|LLM|LM|BERT|VLM|Net|Former|former|Diffusion)$", name):
         return "Model"
     return None
+
+
+_APPOSITIVE_END = frozenset(
+    "for of with via to in on by using through from that which who where and or : , . ( ; is are was were can".split()
+)
+_ARTICLES = frozenset("a an the our".split())
+
+
+def type_from_appositive(words: list[str]) -> str | None:
+    """Type named by the head of an appositive noun phrase: "a large-scale benchmark for ..." ->
+    Dataset, "specialized VLMs fine-tuned to ..." -> Model. After an article the head may come up
+    to 7 words later; without one, within 3 words (a bare noun phrase: "specialized VLMs")."""
+    if not words:
+        return None
+    limit = 8 if words[0].lower() in _ARTICLES else 3
+    phrase = []
+    for w in words[:limit]:
+        if w.lower() in _APPOSITIVE_END:
+            break
+        phrase.append(w)
+    return type_from_head_words(phrase)
 
 
 def type_from_head_words(words: list[str]) -> str | None:

@@ -31,3 +31,46 @@ def test_hardware_mention_keeps_its_maker(kb, find_paper):
 def test_model_mention_drops_its_vendor(kb, find_paper):
     ents = _entities(kb, find_paper("OpenAI o1-preview"))
     assert "o1-preview" in _texts(ents) and "OpenAI o1-preview" not in _texts(ents)
+
+
+def test_named_approach_ending_in_a_task_word_is_kept(kb, find_paper):
+    # "a novel approach called Image Prompt Segmentation (IPSeg)": the naming words say it is a method
+    ents = _entities(kb, find_paper("a novel approach called Image Prompt Segmentation (IPSeg)"))
+    ipseg = _texts(ents)["IPSeg"]
+    assert ipseg.introduced and ipseg.entity.type == "Method"
+    assert "Image Prompt Segmentation" in {m.text for m in ipseg.mentions}
+
+
+def test_task_definition_is_still_not_an_entity(kb, find_paper):
+    # without naming words, "Long Form (LF)" ending in a task word stays a task
+    ents = _entities(kb, find_paper("Training Data Detection (TDD)"))
+    assert not any(m.text in ("TDD", "Training Data Detection") for le in ents for m in le.mentions)
+
+
+def test_latex_tilde_before_a_definition_is_a_space(kb, find_paper):
+    ents = _entities(kb, find_paper("Face Adapting Increment Regularization~(FAIR)"))
+    fair = _texts(ents)["FAIR"]
+    assert "Face Adapting Increment Regularization" in {m.text for m in fair.mentions}
+
+
+def test_hyphen_used_as_a_dash_ends_an_introduced_name(kb, find_paper):
+    ents = _entities(kb, find_paper("we propose ULTRAEDIT-a fundamentally new"))
+    texts = _texts(ents)
+    assert not any(t.endswith(("-a", "-the")) for t in texts)
+    assert texts["ULTRAEDITBENCH"].entity.type == "Dataset"
+
+
+def test_stylized_discovered_name_does_not_match_the_lowercase_word(kb, find_paper):
+    # the title's ESPORT is not every "esports" of the abstract
+    ents = _entities(kb, find_paper("ESPORT: Electronic Sports Professionals"))
+    assert not any(m.text.lower() == "esports" for le in ents for m in le.mentions)
+
+
+def test_appositive_after_a_definition_types_it(kb, find_paper):
+    ents = _entities(kb, find_paper("Physics Context Builders (PCBs), specialized VLMs"))
+    assert _texts(ents)["PCBs"].entity.type == "Model"
+
+
+def test_gerund_title_prefix_is_not_a_name(kb, find_paper):
+    ents = _entities(kb, find_paper("Revisiting ResNets: Improved Training"))
+    assert not any(m.text == "Revisiting ResNets" for le in ents for m in le.mentions)
