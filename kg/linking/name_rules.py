@@ -3,7 +3,9 @@
 Model variants and sizes, hardware, benchmark shapes, "X benchmark/dataset/model", FP8-style
 techniques, introduced names (title prefix, "we propose X", "X, a novel ..."), list members.
 Writes (start, end, type, rule, confidence, introduced, kb id or None, parent) tuples to
-doc.user_data[FOUND]; the resolver chooses among them and the KB matches.
+doc.user_data[FOUND]; the resolver chooses among them and the KB matches. An introduced name
+with no type clue gets type None: the resolver makes it a Method unless another mention of the
+name says otherwise (a weak default must not outvote evidence).
 """
 from __future__ import annotations
 
@@ -155,7 +157,7 @@ class NameRules:
             s, e = compound_around(texts, keys, spaced, a)
             name = text[starts[s] : ends[e - 1]]
             if s == a and e == a + 1 and rules.is_name_like(name):
-                etype = rules.type_from_name(name) or rules.type_from_head_words(_head_scan(texts[a + 2 : a + 10])) or "Method"
+                etype = rules.type_from_name(name) or rules.type_from_head_words(_head_scan(texts[a + 2 : a + 10]))
                 found.append((s, e, etype, "proposed", 0.75, True, None, None))
         for m in rules.NOVEL_APPOSITIVE_RE.finditer(text):
             k = at_end.get(m.start())
@@ -177,7 +179,7 @@ class NameRules:
             name = text[starts[s] : ends[e - 1]]
             if not rules.is_name_like(name):
                 continue
-            etype = rules.type_from_name(name) or self._type_around(texts, s, e) or "Method"
+            etype = rules.type_from_name(name) or self._type_around(texts, s, e)
             found.append((s, e, etype, "proposed", 0.75, True, None, None))
         at_start, _at_end = token_index(doc)
         for m in rules.RESULTING_NAME_RE.finditer(text):
@@ -490,9 +492,11 @@ class NameRules:
                 return
         etype = (rules.type_from_name(" ".join(words)) or (rules.type_from_long_form(words) if len(words) > 1 else None)
                  or self._context_type(doc, tv, 0, colon))
-        if etype is None:
-            sub = texts[colon + 1 : title_end]
-            etype = rules.type_from_head_words(_head_scan(sub)) or "Method"
+        sub = texts[colon + 1 : title_end]
+        if etype is None and sub and sub[0].lower() in ("a", "an", "the"):
+            # "UniVL: A Unified Video and Language Pre-Training Model ...": the subtitle says what X
+            # is; "LLaVolta: Efficient Multi-modal Models via ..." only what X improves
+            etype = rules.type_from_head_words(_head_scan(sub))
         found.append((0, colon, etype, "title-prefix", 0.85, True, None, None))
 
     def _context_type(self, doc, tv, s, e) -> str | None:
@@ -520,6 +524,11 @@ class NameRules:
                 return t
         if s > 0:
             t = rules.HEAD_TYPE.get(texts[s - 1].lower())
+            if t and t != "Hardware":
+                return t
+        if s > 1 and texts[s - 1] == "," and e < n and texts[e] == ",":
+            # "Our reward model, R1-Reward, trained ...": the name set off after a type noun
+            t = rules.HEAD_TYPE.get(texts[s - 2].lower())
             if t and t != "Hardware":
                 return t
         if s > 1 and texts[s - 1].lower() in rules.NAMING_WORDS | {"the"}:
@@ -616,7 +625,7 @@ class NameRules:
                     shape = rules.type_from_name(surface)
                     etype = (shape or (rules.type_from_long_form(words) if len(words) > 1 else None)
                              or (rules.HEAD_TYPE[texts[j - 2].lower()] if appositive else None)
-                             or self._context_type(doc, tv, j, e) or "Method")
+                             or self._context_type(doc, tv, j, e))
                     if shape == "Model" and not any(rules.is_size(w) for w in re.split(r"[\s_-]+", surface)):
                         # "Mindspeed-MLLM, a distributed ... training framework": the appositive
                         # says what it is; a name ending in LLM/Net only suggests a model

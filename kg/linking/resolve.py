@@ -140,7 +140,10 @@ class Resolver:
                     cands.append([s, e, rule, ("kb", ids[0]), etype, conf, ()])
                     continue
             if defined is None:  # a definition's type (from its long form) outranks other clues
-                new_types.setdefault(key, Counter())[etype] += 2 if intro else 1
+                if etype is None:  # an introduced name no clue typed: Method, unless other mentions say more
+                    new_types.setdefault(key, Counter())["Method"] += 0.5
+                else:
+                    new_types.setdefault(key, Counter())[etype] += 2 if intro else 1
             labels.setdefault(key, surface)
             if intro:
                 introduced_keys.add(key)

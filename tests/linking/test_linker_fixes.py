@@ -74,3 +74,23 @@ def test_appositive_after_a_definition_types_it(kb, find_paper):
 def test_gerund_title_prefix_is_not_a_name(kb, find_paper):
     ents = _entities(kb, find_paper("Revisiting ResNets: Improved Training"))
     assert not any(m.text == "Revisiting ResNets" for le in ents for m in le.mentions)
+
+
+def test_untyped_introduced_name_does_not_outvote_evidence(kb, find_paper):
+    # "This paper proposes UniVL: a Unified Video and Language pre-training model": the weak
+    # Method default of "proposes UniVL" must not outvote what the subtitle and abstract say
+    ents = _entities(kb, find_paper("This paper proposes UniVL: a Unified Video"))
+    assert _texts(ents)["UniVL"].entity.type == "Model"
+
+
+def test_subtitle_that_is_not_a_noun_phrase_does_not_type_the_title_name(kb, find_paper):
+    # "LLaVolta: Efficient Multi-modal Models via ...": the abstract says "a lite training scheme"
+    ents = _entities(kb, find_paper("we develop LLaVolta as a lite training scheme"))
+    assert _texts(ents)["LLaVolta"].entity.type == "Method"
+
+
+def test_name_set_off_after_a_type_noun_takes_its_type(kb, find_paper):
+    ents = _entities(kb, find_paper("Our reward model, R1-Reward, trained"))
+    assert _texts(ents)["R1-Reward"].entity.type == "Model"
+    ents = _entities(kb, find_paper("we propose a novel optimization method, NoLoCo,"))
+    assert _texts(ents)["NoLoCo"].entity.type == "Method"
