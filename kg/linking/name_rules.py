@@ -5,7 +5,7 @@ techniques, introduced names (title prefix, "we propose X", "X, a novel ..."), l
 Writes (start, end, type, rule, confidence, introduced, kb id or None, parent) tuples to
 doc.user_data[FOUND]; the resolver chooses among them and the KB matches. An introduced name
 with no type clue gets type None: the resolver makes it a Method unless another mention of the
-name says otherwise (a weak default must not outvote evidence).
+name is typed (a default must not outvote evidence).
 """
 from __future__ import annotations
 
@@ -139,6 +139,8 @@ class NameRules:
         self._proposed(doc, tv, covered, kb_matches, found)
         self._novel_appositives(doc, tv, covered, kb_matches, found)
         self._our_named(doc, tv, covered, found)
+        self._described(doc, tv, covered, found)
+        self._own_name_variants(doc, tv, covered, found)
         self._examples(doc, tv, covered, found)
         self._list_members(doc, tv, covered, kb_matches, found)
         doc.user_data[FOUND] = found
@@ -207,6 +209,69 @@ class NameRules:
             etype = rules.type_from_name(name) or rules.HEAD_TYPE.get(m.group(1).lower()) or "Method"
             found.append((s, e, etype, "proposed", 0.75, True, None, None))
 
+    def _own_name_variants(self, doc, tv, covered, found):
+        """Other versions and sizes of a name the paper introduces: "RLIPv1" beside the title's
+        "RLIPv2" (an entity of the same type, not introduced); "the MoMa 1.4B model" (a sized
+        variant: a Model, and evidence that MoMa itself is a model)."""
+        texts, keys, starts, ends, spaced = tv
+        n = len(texts)
+        own = {}
+        for f in found:
+            if f[5] and f[3] in ("title-prefix", "proposed") and f[1] - f[0] == 1:
+                own.setdefault(texts[f[0]], f)
+        if not own:
+            return
+        taken = {(f[0], f[1]) for f in found}
+        versions = {}
+        for name, f in own.items():
+            m = _VERSIONED_RE.fullmatch(name)
+            if m and len(m.group(1)) >= 3:
+                versions[m.group(1)] = (m.group(2), f)
+        for i, t in enumerate(texts):
+            f = own.get(t)
+            if f is not None and i + 1 < n and spaced[i] and rules.is_size(texts[i + 1]) and (i, i + 2) not in taken:
+                # "MoMa 1.4B": the introduced name with a parameter count
+                if i + 2 >= n or not keys[i + 2] or spaced[i + 1]:
+                    found.append((i, i + 2, "Model", "size-shape", 0.8, False, None, None))
+                    found.append((i, i + 1, "Model", "repeat", 0.8, False, None, None))
+                    taken.add((i, i + 2))
+                continue
+            if versions and covered[i] is None and (i, i + 1) not in taken:
+                m = _VERSIONED_RE.fullmatch(t)
+                if m and m.group(1) in versions and m.group(2) != versions[m.group(1)][0]:
+                    s, e = compound_around(texts, keys, spaced, i)
+                    if (s, e) == (i, i + 1):
+                        found.append((i, i + 1, versions[m.group(1)][1][2], "list", 0.7, False, None, None))
+                        taken.add((i, i + 1))
+
+    def _described(self, doc, tv, covered, found):
+        """"GigaVerbo, a concatenation of deduplicated Portuguese text corpora", "TRACLM, a family of
+        LLMs", "ChartSFT, a comprehensive dataset": a coined name the knowledge base lacks, described
+        by an appositive whose head noun types it. Introduced when the sentence speaks of "we"/"our"
+        (the "a novel/new ..." appositives are _novel_appositives')."""
+        texts, keys, starts, ends, spaced = tv
+        text = doc_text(doc)
+        _at_start, at_end = token_index(doc)
+        seen = {(f[0], f[1]) for f in found}
+        for m in rules.DESCRIBED_APPOSITIVE_RE.finditer(text):
+            k = at_end.get(m.start())
+            if k is None or not keys[k] or covered[k] is not None:
+                continue
+            s, e = compound_around(texts, keys, spaced, k)
+            if e != k + 1 or (s, e) in seen or any(covered[i] is not None for i in range(s, e)):
+                continue
+            name = text[starts[s] : ends[e - 1]]
+            if not rules.is_name_like(name) or rules.is_short_acronym(name) or normalize_key(name) in rules.ORG_KEYS:
+                continue
+            if s > 0 and keys[s - 1] and (texts[s - 1][:1].isupper() or rules.is_name_like(texts[s - 1])):
+                continue  # "REcycling the Web with guIded REwrite, a method": the end of a longer name
+            etype = rules.type_from_appositive(rules.skip_quantity_noun(texts[e + 1 : e + 12]))
+            if etype not in ("Model", "Dataset", "Method"):
+                continue
+            lo, hi = sentence_bounds(doc, s)
+            intro = any(t.lower() in ("we", "our") for t in texts[lo:hi])
+            found.append((s, e, etype, "described", 0.7, intro, None, None))
+
     def _examples(self, doc, tv, covered, found):
         """"synthetic datasets, including ToCa, SS1M, and ST+MJ", "datasets from Carolina and BrWac",
         "benchmarks (e.g., AIME24/25, AMC23, etc.)": names listed as examples of a typed head noun.
@@ -231,7 +296,9 @@ class NameRules:
             j = k + 1
             _lo, hi = sentence_bounds(doc, k)
             for _item in range(8):
+                conj = False  # the item is reached through "and"/"or", not a bare comma
                 while j < hi and (texts[j] == "," or texts[j].lower() in ("and", "or")):
+                    conj = conj or texts[j] != ","
                     j += 1
                 if j >= hi or not keys[j] or not (texts[j][:1].isupper() or rules.is_name_like(texts[j])):
                     break
@@ -247,8 +314,10 @@ class NameRules:
                 while e < hi and e - s < 4 and spaced[e - 1] and keys[e] and covered[e] is None and (
                         texts[e][:1].isupper() or texts[e].isdigit()) and texts[e].lower() not in ("and", "or"):
                     e = compound_around(texts, keys, spaced, e)[1]
-                if _item == 0 and e < hi and spaced[e - 1] and texts[e][:1].islower() and texts[e].lower() not in ("and", "or", "etc"):
-                    break  # "techniques such as P2P conversion": the name only modifies a noun phrase
+                if (_item == 0 or not conj) and e < hi and spaced[e - 1] and texts[e][:1].islower() and texts[e].lower() not in ("and", "or", "etc"):
+                    # "techniques such as P2P conversion": the name only modifies a noun phrase;
+                    # "models like T-NLG, T3 speeds up ...": after a bare comma a clause begins
+                    break
                 name = text[starts[s] : ends[e - 1]]
                 key = normalize_key(name)
                 if key and key not in rules.GENERIC_KEYS and key not in rules.ORG_KEYS and not rules.is_number_format(name):
@@ -328,6 +397,9 @@ class NameRules:
                     name = doc_text(doc)[starts[cs] : ends[ce - 1]]
                     if ce < n and texts[ce] == "et":
                         continue  # "(IMP, Han et al., 2015)": a cited author, not a name
+                    if (cs > 0 and texts[cs - 1] == "," and ce < n and spaced[ce - 1] and texts[ce][:1].islower()
+                            and texts[ce].lower() not in ("and", "or", "etc")):
+                        continue  # "models like T-NLG, T3 speeds up ...": after a bare comma a clause begins
                     if not name[:1].isupper() or normalize_key(name) in rules.GENERIC_KEYS or rules.is_number_format(name):
                         continue
                     if (cs == 0 or texts[cs - 1] in SENT_END or cs < title_end) and not rules.is_name_like(name):
@@ -686,6 +758,8 @@ _PROPOSE_STOP = frozenset(
 )
 
 
+# "RLIPv2" -> ("RLIP", "v2"); "Quamba2" -> ("Quamba", "2"): a coined name with a version number
+_VERSIONED_RE = re.compile(r"([A-Za-z][A-Za-z-]*[A-Za-z])(v?\d+(?:\.\d+)?)")
 _NAME_HEADS = frozenset("model models network networks transformer transformers".split())
 # "we propose ULTRAEDIT-a fundamentally new ...": a hyphen written for a dash before a determiner ends the name
 _DASH_DETERMINERS = frozenset("a an the".split())

@@ -29,7 +29,7 @@ from kg.linking.normalize import letters_of, normalize_key, slugify
 
 # priority when two candidate spans have the same length (lower wins)
 _PRIORITY = {"kb": 0, "variant": 0, "abbrev": 1, "title-prefix": 1, "proposed": 1, "proposed-long": 1,
-             "format-technique": 1, "glued": 3, "example": 1, "size-shape": 2, "dataset-shape": 2, "score-on": 3, "hardware-shape": 2, "head-noun": 3, "list": 4, "repeat": 2}
+             "format-technique": 1, "glued": 3, "example": 1, "described": 2, "size-shape": 2, "dataset-shape": 2, "score-on": 3, "hardware-shape": 2, "head-noun": 3, "list": 4, "repeat": 2}
 
 
 @Language.factory("kg_resolver_v1", default_config={"kb_ref": "", "spans_key": "kg.entities"})
@@ -140,9 +140,9 @@ class Resolver:
                     cands.append([s, e, rule, ("kb", ids[0]), etype, conf, ()])
                     continue
             if defined is None:  # a definition's type (from its long form) outranks other clues
-                if etype is None:  # an introduced name no clue typed: Method, unless other mentions say more
-                    new_types.setdefault(key, Counter())["Method"] += 0.5
-                else:
+                # an introduced name no clue typed (etype None) casts no vote: it becomes a Method
+                # (see below) unless another mention of it is typed
+                if etype is not None:
                     new_types.setdefault(key, Counter())[etype] += 2 if intro else 1
             labels.setdefault(key, surface)
             if intro:

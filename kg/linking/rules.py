@@ -302,6 +302,19 @@ def type_from_appositive(words: list[str]) -> str | None:
     return type_from_head_words(phrase)
 
 
+# ", a ...", ", an ...": an appositive describing the name before the comma (see NameRules._described)
+DESCRIBED_APPOSITIVE_RE = re.compile(r", an? (?!novel |new |first )")
+_QUANTITY_NOUNS = frozenset("family series suite collection set pair variety range number group".split())
+
+
+def skip_quantity_noun(words: list[str]) -> list[str]:
+    """"a family of LLMs" -> "a LLMs": the head of "a family/series/suite of X" is X."""
+    for i, w in enumerate(words[:4]):
+        if w.lower() in _QUANTITY_NOUNS and i + 1 < len(words) and words[i + 1] == "of":
+            return words[:i] + words[i + 2 :]
+    return words
+
+
 def type_from_head_words(words: list[str]) -> str | None:
     """Type of the last head noun of a noun phrase ("an LLM-based framework" -> Method)."""
     found = None

@@ -94,3 +94,36 @@ def test_name_set_off_after_a_type_noun_takes_its_type(kb, find_paper):
     assert _texts(ents)["R1-Reward"].entity.type == "Model"
     ents = _entities(kb, find_paper("we propose a novel optimization method, NoLoCo,"))
     assert _texts(ents)["NoLoCo"].entity.type == "Method"
+
+
+def test_coined_name_described_by_an_appositive(kb, find_paper):
+    ents = _entities(kb, find_paper("TRACLM, a family of LLMs"))
+    assert _texts(ents)["TRACLM"].entity.type == "Model"
+    ents = _entities(kb, find_paper("ChartSFT, a comprehensive dataset"))
+    assert _texts(ents)["ChartSFT"].entity.type == "Dataset"
+
+
+def test_appositive_at_the_end_of_a_longer_name_is_not_a_name(kb, find_paper):
+    ents = _entities(kb, find_paper("REcycling the Web with guIded REwrite, a method"))
+    assert "REwrite" not in _texts(ents)
+
+
+def test_other_version_of_an_introduced_name(kb, find_paper):
+    ents = _entities(kb, find_paper("slow convergence of RLIPv1 architecture"))
+    texts = _texts(ents)
+    assert texts["RLIPv1"].entity.type == texts["RLIPv2"].entity.type == "Model"
+    assert texts["RLIPv2"].introduced and not texts["RLIPv1"].introduced
+
+
+def test_sized_mention_of_an_introduced_name_makes_it_a_model(kb, find_paper):
+    ents = _entities(kb, find_paper("the MoMa 1.4B model"))
+    texts = _texts(ents)
+    assert texts["MoMa 1.4B"].entity.type == "Model" and texts["MoMa"].entity.type == "Model"
+    assert texts["MoMa 1.4B"].entity.id != texts["MoMa"].entity.id
+
+
+def test_list_item_after_a_bare_comma_followed_by_a_verb_is_a_clause_subject(kb, find_paper):
+    # "For important Transformer models like T-NLG, T3 speeds up ...": T3 is the paper's method
+    ents = _entities(kb, find_paper("models like T-NLG, T3 speeds up"))
+    t3 = _texts(ents)["T3"]
+    assert t3.introduced and t3.entity.type == "Method"
