@@ -486,7 +486,8 @@ class NameRules:
                         continue
                     break
                 seg = texts[j]
-                if not spaced[j - 1] and rules.is_variant_segment(seg):
+                if not spaced[j - 1] and (rules.is_variant_segment(seg) or (seg in _UNIT_LETTERS and texts[j - 1].isdigit())):
+                    # "MiniCPM-128K" comes tokenized as "128" "K": the unit belongs to the segment
                     j += 1
                     last = j
                     continue
@@ -758,6 +759,7 @@ _PROPOSE_STOP = frozenset(
 )
 
 
+_UNIT_LETTERS = frozenset("KMBT")
 # "RLIPv2" -> ("RLIP", "v2"); "Quamba2" -> ("Quamba", "2"): a coined name with a version number
 _VERSIONED_RE = re.compile(r"([A-Za-z][A-Za-z-]*[A-Za-z])(v?\d+(?:\.\d+)?)")
 _NAME_HEADS = frozenset("model models network networks transformer transformers".split())

@@ -260,6 +260,8 @@ class Resolver:
             return None
         if words[-1].lower() in rules.NAME_END_MODIFIERS:
             return None  # "verifier-based (VB) methods": a modifier, not a name
+        if rules.is_modality_task(words):
+            return None  # "neural text-to-speech (TTS) methods": a task
         if rules.is_plural_class(words):
             # "Neural Memory Networks (NMNs)": a named kind of a known architecture is a model;
             # other plural classes ("reward models (RMs)") are not entities
@@ -474,7 +476,7 @@ def _named_as_own_thing(texts, s: int) -> bool:
 def _names_task_or_class(words) -> bool:
     """"open-vocabulary semantic segmentation (OVS)", "reward models (RMs)": not entities."""
     return bool(words) and (words[-1].lower() in rules.TASK_HEADS or words[-1].lower() in rules.NON_ENTITY_HEADS
-                            or rules.is_plural_class(words))
+                            or rules.is_plural_class(words) or rules.is_modality_task(words))
 
 
 def _select(cands):

@@ -260,6 +260,15 @@ TASK_HEADS = frozenset(
     retrieval summarization captioning tracking estimation prediction modeling modelling synthesis
     reconstruction completion editing analysis""".split()
 )
+_MODALITIES = frozenset("text speech image video audio motion sql code music shape scene sketch 3d 2d phoneme".split())
+
+
+def is_modality_task(words: list[str]) -> bool:
+    """"text-to-speech", "neural text-to-speech" (words without hyphens): a task that maps one
+    modality to another, not a method, even when "methods" follows. Not a longer name that ends in
+    one ("Triplet Tuning for Sketch-to-Scene")."""
+    return (len(words) >= 3 and words[-2].lower() == "to" and words[-3].lower() in _MODALITIES
+            and words[-1].lower() in _MODALITIES and all(w.islower() for w in words[:-3]))
 METHOD_HEADS = frozenset(
     """learning training tuning fine-tuning finetuning optimization search sampling distillation attention
     normalization quantization regularization pruning prompting decoding scaling adapter adapters

@@ -127,3 +127,17 @@ def test_list_item_after_a_bare_comma_followed_by_a_verb_is_a_clause_subject(kb,
     ents = _entities(kb, find_paper("models like T-NLG, T3 speeds up"))
     t3 = _texts(ents)["T3"]
     assert t3.introduced and t3.entity.type == "Method"
+
+
+def test_context_length_unit_stays_with_the_variant(kb, find_paper):
+    # "MiniCPM-128K" is tokenized "128" "K"
+    ents = _entities(kb, find_paper("MiniCPM-DPO, MiniCPM-MoE and MiniCPM-128K"))
+    assert "MiniCPM-128K" in _texts(ents)
+
+
+def test_modality_to_modality_definition_is_a_task(kb, find_paper):
+    ents = _entities(kb, find_paper("neural text-to-speech (TTS) methods"))
+    assert not any(m.text in ("TTS", "text-to-speech") for le in ents for m in le.mentions)
+    # a longer name ending in such a compound is still a name
+    ents = _entities(kb, find_paper("Training-free Triplet Tuning for Sketch-to-Scene (T3-S2S)"))
+    assert _texts(ents)["T3-S2S"].introduced
