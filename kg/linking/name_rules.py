@@ -227,22 +227,24 @@ class NameRules:
             m = _VERSIONED_RE.fullmatch(name)
             if m and len(m.group(1)) >= 3:
                 versions[m.group(1)] = (m.group(2), f)
-        for i, t in enumerate(texts):
-            f = own.get(t)
-            if f is not None and i + 1 < n and spaced[i] and rules.is_size(texts[i + 1]) and (i, i + 2) not in taken:
+        for i in [k for k, t in enumerate(texts) if t in own]:
+            if i + 1 < n and spaced[i] and rules.is_size(texts[i + 1]) and (i, i + 2) not in taken:
                 # "MoMa 1.4B": the introduced name with a parameter count
                 if i + 2 >= n or not keys[i + 2] or spaced[i + 1]:
                     found.append((i, i + 2, "Model", "size-shape", 0.8, False, None, None))
                     found.append((i, i + 1, "Model", "repeat", 0.8, False, None, None))
                     taken.add((i, i + 2))
-                continue
-            if versions and covered[i] is None and (i, i + 1) not in taken:
-                m = _VERSIONED_RE.fullmatch(t)
-                if m and m.group(1) in versions and m.group(2) != versions[m.group(1)][0]:
-                    s, e = compound_around(texts, keys, spaced, i)
-                    if (s, e) == (i, i + 1):
-                        found.append((i, i + 1, versions[m.group(1)][1][2], "list", 0.7, False, None, None))
-                        taken.add((i, i + 1))
+        if not versions:
+            return
+        at_start, _at_end = token_index(doc)
+        for base, (version, f) in versions.items():
+            for m in re.finditer(re.escape(base) + r"(v?\d+(?:\.\d+)?)(?![\w.-])", doc_text(doc)):
+                i = at_start.get(m.start())
+                if i is None or m.group(1) == version or covered[i] is not None or (i, i + 1) in taken:
+                    continue
+                if ends[i] == m.end() and compound_around(texts, keys, spaced, i) == (i, i + 1):
+                    found.append((i, i + 1, f[2], "list", 0.7, False, None, None))
+                    taken.add((i, i + 1))
 
     def _described(self, doc, tv, covered, found):
         """"GigaVerbo, a concatenation of deduplicated Portuguese text corpora", "TRACLM, a family of
