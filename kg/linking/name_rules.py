@@ -633,6 +633,7 @@ class NameRules:
         n = len(texts)
         abbrevs = doc.user_data.get(ABBREVS, [])
         intro = rules.INTRO_TOKENS
+        own = {texts[f[0]] for f in found if f[3] == "title-prefix" and f[1] - f[0] == 1}
         for i in [k for k, t in enumerate(texts) if t in intro]:
             low = texts[i].lower()
             naming = low in rules.NAMING_WORDS
@@ -640,7 +641,10 @@ class NameRules:
                 continue
             lo, hi = sentence_bounds(doc, i)
             before = {t.lower() for t in texts[lo:i]}
-            if not before & {"we", "our", "paper", "work", "study", "article", "report", "here"}:
+            if not before & {"we", "our", "paper", "work", "study", "article", "report", "here"} and not (
+                    i - 1 >= lo and texts[i - 1] in own and low in ("introduces", "proposes", "presents")):
+                # "RLIPv2 introduces Asymmetric Language-Image Fusion (ALIF)": the paper's own named
+                # thing (the title's name) introducing a part of it speaks for the paper
                 continue
             j = i + 1
             limit = min(hi, i + 16)

@@ -141,3 +141,10 @@ def test_modality_to_modality_definition_is_a_task(kb, find_paper):
     # a longer name ending in such a compound is still a name
     ents = _entities(kb, find_paper("Training-free Triplet Tuning for Sketch-to-Scene (T3-S2S)"))
     assert _texts(ents)["T3-S2S"].introduced
+
+
+def test_title_name_introducing_a_part_speaks_for_the_paper(kb, find_paper):
+    ents = _entities(kb, find_paper("RLIPv2 introduces Asymmetric Language-Image Fusion (ALIF)"))
+    assert _texts(ents)["ALIF"].introduced
+    ents = _entities(kb, find_paper("CodeACT introduces the Complexity and Diversity Aware Sampling (CDAS)"))
+    assert _texts(ents)["CDAS"].introduced
