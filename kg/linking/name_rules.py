@@ -663,7 +663,7 @@ class NameRules:
                 if not keys[j] or tl in _PROPOSE_SKIP or (t[:1].islower() and not rules.is_name_like(t)):
                     j += 1
                     continue
-                if not t[:1].isalpha():
+                if not t[:1].isalpha() and not rules.is_digit_led_name(t):
                     break
                 # a name: a run of capitalized or coined words, with its hyphen/digit continuations
                 e = j + 1
@@ -700,7 +700,7 @@ class NameRules:
                 # by a comma right after the type noun is the object's name
                 appositive = (j >= i + 3 and texts[j - 1] == "," and texts[j - 2].lower() in rules.HEAD_TYPE
                               and surface[:1].isupper() and e < n and (texts[e] in (",", "(", ".", ";") or texts[e].lower() in ("which", "that")))
-                if (naming or direct or appositive or rules.is_name_like(surface) or (len(words) >= 2 and all(w[:1].isupper() for w in words))) and normalize_key(surface) not in rules.GENERIC_KEYS:
+                if (naming or direct or appositive or rules.is_name_like(surface) or rules.is_digit_led_name(surface) or (len(words) >= 2 and all(w[:1].isupper() for w in words))) and normalize_key(surface) not in rules.GENERIC_KEYS:
                     shape = rules.type_from_name(surface)
                     etype = (shape or (rules.type_from_long_form(words) if len(words) > 1 else None)
                              or (rules.HEAD_TYPE[texts[j - 2].lower()] if appositive else None)

@@ -148,3 +148,15 @@ def test_title_name_introducing_a_part_speaks_for_the_paper(kb, find_paper):
     assert _texts(ents)["ALIF"].introduced
     ents = _entities(kb, find_paper("CodeACT introduces the Complexity and Diversity Aware Sampling (CDAS)"))
     assert _texts(ents)["CDAS"].introduced
+
+
+def test_introduced_name_may_start_with_digits(kb, find_paper):
+    ents = _entities(kb, find_paper("to propose 4KPro, a new benchmark"))
+    kpro = _texts(ents)["4KPro"]
+    assert kpro.introduced and kpro.entity.type == "Dataset"
+
+
+def test_digit_led_name_shape():
+    from kg.linking.rules import is_digit_led_name
+    assert is_digit_led_name("4KPro") and is_digit_led_name("3DGS")
+    assert not any(is_digit_led_name(t) for t in ("7B", "16GB", "3D", "10GHz", "128K", "2nd"))
