@@ -148,8 +148,9 @@ class Resolver:
             if intro:
                 introduced_keys.add(key)
             cands.append([s, e, rule, key, etype, conf, ()])
-        # a short form this paper defines as a new name is that name, not a KB entity of the same letters
-        redefined = {lt: k for lt, k in abbrev_map.items() if k[0] == "new"}
+        # a short form this paper defines is that name throughout the paper, not a KB entity of the
+        # same letters: "Sharpness-Aware Minimization (SAM)" is not the Segment Anything Model
+        redefined = {lt: k for lt, k in abbrev_map.items() if k[0] in ("new", "kb")}
         if redefined or disowned:
             kept = []
             for c in cands:
@@ -158,7 +159,7 @@ class Resolver:
                     if lt in disowned and lt not in abbrev_map:
                         continue
                     k = redefined.get(lt)
-                    if k is not None:
+                    if k is not None and c[3] != k:
                         c[2], c[3] = "repeat", k
                 kept.append(c)
             cands = kept

@@ -160,3 +160,11 @@ def test_digit_led_name_shape():
     from kg.linking.rules import is_digit_led_name
     assert is_digit_led_name("4KPro") and is_digit_led_name("3DGS")
     assert not any(is_digit_led_name(t) for t in ("7B", "16GB", "3D", "10GHz", "128K", "2nd"))
+
+
+def test_short_form_defined_in_the_paper_overrides_the_kb_sense(kb, find_paper):
+    # "Sharpness-Aware Minimization (SAM)": not the Segment Anything Model
+    ents = _entities(kb, find_paper("Sharpness-Aware Minimization (SAM), shows"))
+    sam = _texts(ents)["SAM"]
+    assert sam.entity.id == "sharpness-aware-minimization"
+    assert not any(le.entity.id == "segment-anything-model" for le in ents)
