@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.linking import rules
-from kg.linking.doc_view import JOINERS, KB_MATCHES, doc_text, token_view
+from kg.linking.doc_view import JOINERS, KB_MATCHES, doc_text, title_end_token, token_view
 from kg.linking.kb import KnowledgeBase
 from kg.linking.kb_registry import get_kb
 from kg.linking.normalize import letters_of, normalize_key
@@ -145,8 +145,27 @@ class KBMatcher:
                 reach = end
                 conf = 0.9 if len(cands) == 1 else 0.5
                 matches.append((start, end, cands, conf))
+        if matches and matches[0][0] < title_end_token(doc):
+            matches = self._without_title_case_words(texts, keys, title_end_token(doc), matches)
         doc.user_data[KB_MATCHES] = matches
         return doc
+
+    @staticmethod
+    def _without_title_case_words(texts, keys, title_end, matches):
+        """"Coconut Palm Tree Counting on Drone Images": a one-word KB name that is an ordinary word
+        capitalized by the title's Title Case is not the KB entity (Coconut, a reasoning method)
+        when the abstract writes that word in lowercase only and never names the entity itself."""
+        kept = []
+        in_abstract = {eid for m in matches if m[0] >= title_end for eid in m[2]}
+        for m in matches:
+            s, e = m[0], m[1]
+            if (s < title_end and e - s == 1 and _PLAIN_WORD_RE.fullmatch(texts[s]) and texts[s][1:].islower()
+                    and not in_abstract.issuperset(m[2])):
+                same = [i for i in range(title_end, len(keys)) if keys[i] == keys[s]]
+                if same and all(texts[i].islower() for i in same):
+                    continue
+            kept.append(m)
+        return kept
 
     def to_disk(self, path, *, exclude=()) -> None:
         """Write the compiled alias index (JSON), so a saved pipeline needs no KB files."""

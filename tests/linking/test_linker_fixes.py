@@ -168,3 +168,12 @@ def test_short_form_defined_in_the_paper_overrides_the_kb_sense(kb, find_paper):
     sam = _texts(ents)["SAM"]
     assert sam.entity.id == "sharpness-aware-minimization"
     assert not any(le.entity.id == "segment-anything-model" for le in ents)
+
+
+def test_title_case_word_is_not_a_kb_name_the_abstract_writes_in_lowercase(kb, find_paper):
+    # "Coconut Palm Tree Counting on Drone Images ..." is not the Coconut reasoning method
+    ents = _entities(kb, find_paper("count coconut palm trees"))
+    assert not any(m.text == "Coconut" for le in ents for m in le.mentions)
+    # a title word the abstract also links keeps its title mention
+    ents = _entities(kb, find_paper("This paper provides the first mechanistic explanation for a long-standing"))
+    assert any(m.field == "title" for le in ents if le.entity.id == "transformer" for m in le.mentions)
