@@ -687,7 +687,8 @@ class NameRules:
                     break
                 if covered[j] is not None:
                     m = kb_matches[covered[j]]
-                    if m[0] == j and m[1] >= e and len(m[2]) == 1 and (naming or rules.is_name_like(surface)) and self._coined_kb(m[2][0]):
+                    if (m[0] == j and m[1] >= e and len(m[2]) == 1 and (naming or rules.is_name_like(surface)) and self._coined_kb(m[2][0])
+                            and not _kind_of_known(texts, spaced, i + 1, m[0], m[1])):
                         found.append((m[0], m[1], None, "proposed-kb", 0.8, True, m[2][0], None))
                     break
                 words = surface.split()
@@ -777,6 +778,19 @@ def _title_case_goes_on(texts, spaced, k, hi) -> bool:
     """"Correlation-guided Compression": a capitalized word after a hyphenated modifier means the
     Title Case name goes on (in running text "LLM-based framework" ends the name)."""
     return k < hi and spaced[k - 1] and texts[k][:1].isupper() and texts[k].lower() not in _PROPOSE_SKIP
+
+
+def _kind_of_known(texts, spaced, obj_start: int, s: int, e: int) -> bool:
+    """"we build a general GNN training system", "we introduce a compact VAE": the known name only
+    modifies the object, or the object is a new instance of a known kind ("a ... VAE"), so the
+    paper does not introduce the known entity itself."""
+    between = [t.lower() for t in texts[obj_start:s]]
+    if ("a" in between or "an" in between) and "," not in between and rules.NAMING_WORDS.isdisjoint(between):
+        return True
+    return e < len(texts) and spaced[e - 1] and texts[e][:1].islower() and texts[e].lower() not in _OBJECT_END
+
+
+_OBJECT_END = frozenset("and or which that for to with in on as by via from is are was were".split())
 
 
 def _list_types(typed, etype):

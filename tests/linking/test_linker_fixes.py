@@ -177,3 +177,13 @@ def test_title_case_word_is_not_a_kb_name_the_abstract_writes_in_lowercase(kb, f
     # a title word the abstract also links keeps its title mention
     ents = _entities(kb, find_paper("This paper provides the first mechanistic explanation for a long-standing"))
     assert any(m.field == "title" for le in ents if le.entity.id == "transformer" for m in le.mentions)
+
+
+def test_known_name_modifying_the_object_is_not_introduced(kb, find_paper):
+    # "We build a general GNN training system": the paper does not introduce GNNs
+    ents = _entities(kb, find_paper("We build a general GNN training system"))
+    texts = _texts(ents)
+    assert not texts["GNN"].introduced and texts["GNNPipe"].introduced
+    # "we introduce a compact VAE": a new instance of a known kind
+    ents = _entities(kb, find_paper("we introduce a compact VAE"))
+    assert not _texts(ents)["VAE"].introduced
