@@ -38,6 +38,8 @@ def prepare_text(title: str, abstract: str) -> tuple[str, int, tuple[tuple[int, 
     pos = 0
     abstract_start = 0
     for field_index, value in enumerate((title or "", abstract or "")):
+        if "~(" in value:
+            value = _TILDE_PAREN_RE.sub(" (", value)
         if field_index == 1:
             if parts:
                 sep = " " if parts[-1][-1:] in ".?!" else ". "
@@ -45,8 +47,6 @@ def prepare_text(title: str, abstract: str) -> tuple[str, int, tuple[tuple[int, 
                 pos += len(sep)
             abstract_start = pos
         first = True
-        if "~(" in value:
-            value = _TILDE_PAREN_RE.sub(" (", value)
         for m in _RUN_RE.finditer(value):
             if not first:
                 parts.append(" ")
