@@ -7,26 +7,29 @@ compiled alias index with to_disk/from_disk.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.linking import rules
-from kg.linking.doc_view import JOINERS, KB_MATCHES, doc_text, token_view
+from kg.linking.doc_view import JOINERS, KB_MATCHES, doc_text, title_end_token, token_view
 from kg.linking.kb import KnowledgeBase
 from kg.linking.kb_registry import get_kb
 from kg.linking.normalize import letters_of, normalize_key
 
 
 def compile_alias_index(kb: KnowledgeBase):
-    """keys -> ((id, exact letters or None, stylized), ...), plus every prefix of every key.
+    """keys -> ((id, exact letters or None, stylized, camel), ...), plus every prefix of every key.
 
     exact: short acronyms (<= 4 characters with a capital) and case_sensitive entries match
     only their exact spelling. stylized: names with capitals after the first letter never match
-    an all-lowercase word ("multiple" is not MultiPL-E, "reinforce" is not REINFORCE).
+    an all-lowercase word ("multiple" is not MultiPL-E, "reinforce" is not REINFORCE). camel: one
+    CamelCase word ("EfficientZero") does not match ordinary words written apart when the match
+    cuts a hyphenated word ("Efficient Zero-Knowledge"); "Flash Attention" is FlashAttention.
     """
-    index: dict[str, list[tuple[str, str | None]]] = {}
+    index: dict[str, list[tuple[str, str | None, bool, bool]]] = {}
     for eid, ent in kb.entities.items():
         exact_all = eid in kb.case_sensitive
         for surface in (ent.label, *ent.aliases):
@@ -38,10 +41,22 @@ def compile_alias_index(kb: KnowledgeBase):
             exact = letters if (exact_all or short) else None
             # stylized: capitals after the first letter (PaLM, MultiPL-E, LLaMA, REINFORCE)
             stylized = any(c.isupper() for c in letters[1:])
+            camel = bool(_CAMEL_JOIN_RE.search(surface)) and not _SEPARATOR_RE.search(surface)
             entry = index.setdefault(key, [])
-            if (eid, exact, stylized) not in entry:
-                entry.append((eid, exact, stylized))
+            if (eid, exact, stylized, camel) not in entry:
+                entry.append((eid, exact, stylized, camel))
     return {k: tuple(v) for k, v in index.items()}
+
+
+_CAMEL_JOIN_RE = re.compile(r"[a-z][A-Z]")
+_SEPARATOR_RE = re.compile(r"[\s_-]")
+_PLAIN_WORD_RE = re.compile(r"[A-Za-z][a-z]+")
+
+
+def _plain_words_apart(surface: str) -> bool:
+    """"Efficient Zero": two or more ordinary words separated by spaces (no inner capitals or digits)."""
+    parts = surface.split()
+    return len(parts) >= 2 and all(_PLAIN_WORD_RE.fullmatch(p) for p in parts)
 
 
 def scan_keys(texts, keys, spaced, index, prefixes, max_tokens: int = 12):
@@ -119,7 +134,9 @@ class KBMatcher:
         for start, end, key, plural in scan_keys(texts, keys, spaced, self.lookup, self.prefixes, self.max_tokens):
             if end <= reach:
                 continue  # inside a longer match
-            cands = self._filter(self.index[key], text[starts[start] : ends[end - 1]], plural)
+            # a match that stops inside a hyphenated word ("Efficient Zero|-Knowledge") cuts it
+            cut = end + 1 < len(texts) and texts[end] in JOINERS and not spaced[end - 1] and bool(keys[end + 1])
+            cands = self._filter(self.index[key], text[starts[start] : ends[end - 1]], plural, cut)
             if cands and (rules.is_verb_use(texts, start, end) or rules.is_not_a_mention(texts, spaced, start, end)):
                 cands = ()
             if cands and end - start >= 2 and keys[start] in rules.ORG_KEYS:
@@ -128,8 +145,27 @@ class KBMatcher:
                 reach = end
                 conf = 0.9 if len(cands) == 1 else 0.5
                 matches.append((start, end, cands, conf))
+        if matches and matches[0][0] < title_end_token(doc):
+            matches = self._without_title_case_words(texts, keys, title_end_token(doc), matches)
         doc.user_data[KB_MATCHES] = matches
         return doc
+
+    @staticmethod
+    def _without_title_case_words(texts, keys, title_end, matches):
+        """"Coconut Palm Tree Counting on Drone Images": a one-word KB name that is an ordinary word
+        capitalized by the title's Title Case is not the KB entity (Coconut, a reasoning method)
+        when the abstract writes that word in lowercase only and never names the entity itself."""
+        kept = []
+        in_abstract = {eid for m in matches if m[0] >= title_end for eid in m[2]}
+        for m in matches:
+            s, e = m[0], m[1]
+            if (s < title_end and e - s == 1 and _PLAIN_WORD_RE.fullmatch(texts[s]) and texts[s][1:].islower()
+                    and not in_abstract.issuperset(m[2])):
+                same = [i for i in range(title_end, len(keys)) if keys[i] == keys[s]]
+                if same and all(texts[i].islower() for i in same):
+                    continue
+            kept.append(m)
+        return kept
 
     def to_disk(self, path, *, exclude=()) -> None:
         """Write the compiled alias index (JSON), so a saved pipeline needs no KB files."""
@@ -148,10 +184,13 @@ class KBMatcher:
 
     def _without_vendor(self, keys, start, end, cands) -> int:
         """"OpenAI o1-preview" -> "o1-preview": the organization is not part of the mention,
-        when the rest is itself a name of the same entity."""
+        when the rest is itself a name of the same entity. Hardware keeps its maker: "NVIDIA
+        A100", "Apple M2" are the products' names (the gold guideline's own example)."""
+        if any(self.kb.entities[eid].type == "Hardware" for eid in cands):
+            return start
         rest = "".join(keys[start + 1 : end])
         hit = self.lookup.get(rest)
-        if hit is not None and set(cands) <= {eid for eid, _e, _s in self.index[hit[0]]}:
+        if hit is not None and set(cands) <= {entry[0] for entry in self.index[hit[0]]}:
             k = start + 1
             while k < end and not keys[k]:
                 k += 1
@@ -159,12 +198,19 @@ class KBMatcher:
         return start
 
     @staticmethod
-    def _filter(entries, surface: str, plural: bool) -> tuple[str, ...]:
-        """Ids whose alias accepts this surface's case (see compile_alias_index)."""
+    def _filter(entries, surface: str, plural: bool, cut: bool = False) -> tuple[str, ...]:
+        """Ids whose alias accepts this surface's case (see compile_alias_index); cut: the surface
+        is followed by a hyphen and more of the same word."""
         got = []
         letters = letters_of(surface)
         lower = letters.islower()
-        for eid, exact, stylized in entries:
+        apart = None
+        for eid, exact, stylized, camel in entries:
+            if camel and cut:
+                if apart is None:
+                    apart = _plain_words_apart(surface)
+                if apart:
+                    continue  # "Efficient Zero-Knowledge Proofs" is not EfficientZero
             if exact is not None:
                 stem = letters[:-1] if plural else letters
                 # "PALM" for "PaLM": an all-capitals spelling of a mixed-case acronym is the same name

@@ -3,7 +3,9 @@
 Model variants and sizes, hardware, benchmark shapes, "X benchmark/dataset/model", FP8-style
 techniques, introduced names (title prefix, "we propose X", "X, a novel ..."), list members.
 Writes (start, end, type, rule, confidence, introduced, kb id or None, parent) tuples to
-doc.user_data[FOUND]; the resolver chooses among them and the KB matches.
+doc.user_data[FOUND]; the resolver chooses among them and the KB matches. An introduced name
+with no type clue gets type None: the resolver makes it a Method unless another mention of the
+name is typed (a default must not outvote evidence).
 """
 from __future__ import annotations
 
@@ -87,6 +89,8 @@ class NameRules:
                 found.append((s, e, "Model", "size-shape", 0.75, False, None, None))
         for s, e, m in _token_spans(doc, rules.HARDWARE_RE.finditer(text)):
             if covered[s] is None and (len(m.group()) >= 4 or self._near_hw_word(texts, s, e)):
+                if s > 0 and spaced[s - 1] and keys[s - 1] in rules.HARDWARE_VENDOR_KEYS:
+                    s -= 1  # "NVIDIA L40S": the maker is part of a hardware product's name
                 found.append((s, e, "Hardware", "hardware-shape", 0.8, False, None, None))
         for m in rules.DATASET_SUFFIX_RE.finditer(text) if any(x in text for x in rules.DATASET_SUFFIXES) else ():
             k = at_end.get(m.end())
@@ -135,6 +139,8 @@ class NameRules:
         self._proposed(doc, tv, covered, kb_matches, found)
         self._novel_appositives(doc, tv, covered, kb_matches, found)
         self._our_named(doc, tv, covered, found)
+        self._described(doc, tv, covered, found)
+        self._own_name_variants(doc, tv, covered, found)
         self._examples(doc, tv, covered, found)
         self._list_members(doc, tv, covered, kb_matches, found)
         doc.user_data[FOUND] = found
@@ -153,7 +159,7 @@ class NameRules:
             s, e = compound_around(texts, keys, spaced, a)
             name = text[starts[s] : ends[e - 1]]
             if s == a and e == a + 1 and rules.is_name_like(name):
-                etype = rules.type_from_name(name) or rules.type_from_head_words(_head_scan(texts[a + 2 : a + 10])) or "Method"
+                etype = rules.type_from_name(name) or rules.type_from_head_words(_head_scan(texts[a + 2 : a + 10]))
                 found.append((s, e, etype, "proposed", 0.75, True, None, None))
         for m in rules.NOVEL_APPOSITIVE_RE.finditer(text):
             k = at_end.get(m.start())
@@ -175,7 +181,7 @@ class NameRules:
             name = text[starts[s] : ends[e - 1]]
             if not rules.is_name_like(name):
                 continue
-            etype = rules.type_from_name(name) or self._type_around(texts, s, e) or "Method"
+            etype = rules.type_from_name(name) or self._type_around(texts, s, e)
             found.append((s, e, etype, "proposed", 0.75, True, None, None))
         at_start, _at_end = token_index(doc)
         for m in rules.RESULTING_NAME_RE.finditer(text):
@@ -203,6 +209,71 @@ class NameRules:
             etype = rules.type_from_name(name) or rules.HEAD_TYPE.get(m.group(1).lower()) or "Method"
             found.append((s, e, etype, "proposed", 0.75, True, None, None))
 
+    def _own_name_variants(self, doc, tv, covered, found):
+        """Other versions and sizes of a name the paper introduces: "RLIPv1" beside the title's
+        "RLIPv2" (an entity of the same type, not introduced); "the MoMa 1.4B model" (a sized
+        variant: a Model, and evidence that MoMa itself is a model)."""
+        texts, keys, starts, ends, spaced = tv
+        n = len(texts)
+        own = {}
+        for f in found:
+            if f[5] and f[3] in ("title-prefix", "proposed") and f[1] - f[0] == 1:
+                own.setdefault(texts[f[0]], f)
+        if not own:
+            return
+        taken = {(f[0], f[1]) for f in found}
+        versions = {}
+        for name, f in own.items():
+            m = _VERSIONED_RE.fullmatch(name)
+            if m and len(m.group(1)) >= 3:
+                versions[m.group(1)] = (m.group(2), f)
+        for i in [k for k, t in enumerate(texts) if t in own]:
+            if i + 1 < n and spaced[i] and rules.is_size(texts[i + 1]) and (i, i + 2) not in taken:
+                # "MoMa 1.4B": the introduced name with a parameter count
+                if i + 2 >= n or not keys[i + 2] or spaced[i + 1]:
+                    found.append((i, i + 2, "Model", "size-shape", 0.8, False, None, None))
+                    found.append((i, i + 1, "Model", "repeat", 0.8, False, None, None))
+                    taken.add((i, i + 2))
+        if not versions:
+            return
+        at_start, _at_end = token_index(doc)
+        for base, (version, f) in versions.items():
+            for m in re.finditer(re.escape(base) + r"(v?\d+(?:\.\d+)?)(?![\w.-])", doc_text(doc)):
+                i = at_start.get(m.start())
+                if i is None or m.group(1) == version or covered[i] is not None or (i, i + 1) in taken:
+                    continue
+                if ends[i] == m.end() and compound_around(texts, keys, spaced, i) == (i, i + 1):
+                    found.append((i, i + 1, f[2], "list", 0.7, False, None, None))
+                    taken.add((i, i + 1))
+
+    def _described(self, doc, tv, covered, found):
+        """"GigaVerbo, a concatenation of deduplicated Portuguese text corpora", "TRACLM, a family of
+        LLMs", "ChartSFT, a comprehensive dataset": a coined name the knowledge base lacks, described
+        by an appositive whose head noun types it. Introduced when the sentence speaks of "we"/"our"
+        (the "a novel/new ..." appositives are _novel_appositives')."""
+        texts, keys, starts, ends, spaced = tv
+        text = doc_text(doc)
+        _at_start, at_end = token_index(doc)
+        seen = {(f[0], f[1]) for f in found}
+        for m in rules.DESCRIBED_APPOSITIVE_RE.finditer(text):
+            k = at_end.get(m.start())
+            if k is None or not keys[k] or covered[k] is not None:
+                continue
+            s, e = compound_around(texts, keys, spaced, k)
+            if e != k + 1 or (s, e) in seen or any(covered[i] is not None for i in range(s, e)):
+                continue
+            name = text[starts[s] : ends[e - 1]]
+            if not rules.is_name_like(name) or rules.is_short_acronym(name) or normalize_key(name) in rules.ORG_KEYS:
+                continue
+            if s > 0 and keys[s - 1] and (texts[s - 1][:1].isupper() or rules.is_name_like(texts[s - 1])):
+                continue  # "REcycling the Web with guIded REwrite, a method": the end of a longer name
+            etype = rules.type_from_appositive(rules.skip_quantity_noun(texts[e + 1 : e + 12]))
+            if etype not in ("Model", "Dataset", "Method"):
+                continue
+            lo, hi = sentence_bounds(doc, s)
+            intro = any(t.lower() in ("we", "our") for t in texts[lo:hi])
+            found.append((s, e, etype, "described", 0.7, intro, None, None))
+
     def _examples(self, doc, tv, covered, found):
         """"synthetic datasets, including ToCa, SS1M, and ST+MJ", "datasets from Carolina and BrWac",
         "benchmarks (e.g., AIME24/25, AMC23, etc.)": names listed as examples of a typed head noun.
@@ -228,7 +299,9 @@ class NameRules:
             j = k + 1
             _lo, hi = sentence_bounds(doc, k)
             for _item in range(8):
+                conj = False  # the item is reached through "and"/"or", not a bare comma
                 while j < hi and (texts[j] == "," or texts[j].lower() in ("and", "or")):
+                    conj = conj or texts[j] != ","
                     j += 1
                 if j >= hi or not keys[j] or not (texts[j][:1].isupper() or rules.is_name_like(texts[j])):
                     break
@@ -244,8 +317,10 @@ class NameRules:
                 while e < hi and e - s < 4 and spaced[e - 1] and keys[e] and covered[e] is None and (
                         texts[e][:1].isupper() or texts[e].isdigit()) and texts[e].lower() not in ("and", "or"):
                     e = compound_around(texts, keys, spaced, e)[1]
-                if _item == 0 and e < hi and spaced[e - 1] and texts[e][:1].islower() and texts[e].lower() not in ("and", "or", "etc"):
-                    break  # "techniques such as P2P conversion": the name only modifies a noun phrase
+                if (_item == 0 or not conj) and e < hi and spaced[e - 1] and texts[e][:1].islower() and texts[e].lower() not in ("and", "or", "etc"):
+                    # "techniques such as P2P conversion": the name only modifies a noun phrase;
+                    # "models like T-NLG, T3 speeds up ...": after a bare comma a clause begins
+                    break
                 name = text[starts[s] : ends[e - 1]]
                 key = normalize_key(name)
                 if key and key not in rules.GENERIC_KEYS and key not in rules.ORG_KEYS and not rules.is_number_format(name):
@@ -323,6 +398,9 @@ class NameRules:
                     name = doc_text(doc)[starts[cs] : ends[ce - 1]]
                     if ce < n and texts[ce] == "et":
                         continue  # "(IMP, Han et al., 2015)": a cited author, not a name
+                    if (cs > 0 and texts[cs - 1] == "," and ce < n and spaced[ce - 1] and texts[ce][:1].islower()
+                            and texts[ce].lower() not in ("and", "or", "etc")):
+                        continue  # "models like T-NLG, T3 speeds up ...": after a bare comma a clause begins
                     if not name[:1].isupper() or normalize_key(name) in rules.GENERIC_KEYS or rules.is_number_format(name):
                         continue
                     if (cs == 0 or texts[cs - 1] in SENT_END or cs < title_end) and not rules.is_name_like(name):
@@ -409,7 +487,8 @@ class NameRules:
                         continue
                     break
                 seg = texts[j]
-                if not spaced[j - 1] and rules.is_variant_segment(seg):
+                if not spaced[j - 1] and (rules.is_variant_segment(seg) or (seg in _UNIT_LETTERS and texts[j - 1].isdigit())):
+                    # "MiniCPM-128K" comes tokenized as "128" "K": the unit belongs to the segment
                     j += 1
                     last = j
                     continue
@@ -470,6 +549,8 @@ class NameRules:
             return
         if words[0].lower() in ("the", "a", "an", "on", "towards", "toward", "why", "how", "what", "when"):
             return
+        if len(words) >= 2 and re.fullmatch(r"[A-Z][a-z]+ing", words[0]):
+            return  # "Revisiting ResNets: ...", "Rethinking X: ...": a verb phrase about X, not a name
         if len(words) >= 2 and rules.is_plural_class(words) and not any(rules.is_name_like(w) for w in words):
             return  # "Sleeper Agents: ...": a catch phrase naming a kind of thing, not one thing
         key = normalize_key(" ".join(words))
@@ -485,9 +566,11 @@ class NameRules:
                 return
         etype = (rules.type_from_name(" ".join(words)) or (rules.type_from_long_form(words) if len(words) > 1 else None)
                  or self._context_type(doc, tv, 0, colon))
-        if etype is None:
-            sub = texts[colon + 1 : title_end]
-            etype = rules.type_from_head_words(_head_scan(sub)) or "Method"
+        sub = texts[colon + 1 : title_end]
+        if etype is None and sub and sub[0].lower() in ("a", "an", "the"):
+            # "UniVL: A Unified Video and Language Pre-Training Model ...": the subtitle says what X
+            # is; "LLaVolta: Efficient Multi-modal Models via ..." only what X improves
+            etype = rules.type_from_head_words(_head_scan(sub))
         found.append((0, colon, etype, "title-prefix", 0.85, True, None, None))
 
     def _context_type(self, doc, tv, s, e) -> str | None:
@@ -517,6 +600,11 @@ class NameRules:
             t = rules.HEAD_TYPE.get(texts[s - 1].lower())
             if t and t != "Hardware":
                 return t
+        if s > 1 and texts[s - 1] == "," and e < n and texts[e] == ",":
+            # "Our reward model, R1-Reward, trained ...": the name set off after a type noun
+            t = rules.HEAD_TYPE.get(texts[s - 2].lower())
+            if t and t != "Hardware":
+                return t
         if s > 1 and texts[s - 1].lower() in rules.NAMING_WORDS | {"the"}:
             # "an architecture, named Primer" / "a framework called X": the head before the naming word
             k = s - 1
@@ -544,6 +632,7 @@ class NameRules:
         n = len(texts)
         abbrevs = doc.user_data.get(ABBREVS, [])
         intro = rules.INTRO_TOKENS
+        own = {texts[f[0]] for f in found if f[3] == "title-prefix" and f[1] - f[0] == 1}
         for i in [k for k, t in enumerate(texts) if t in intro]:
             low = texts[i].lower()
             naming = low in rules.NAMING_WORDS
@@ -551,7 +640,10 @@ class NameRules:
                 continue
             lo, hi = sentence_bounds(doc, i)
             before = {t.lower() for t in texts[lo:i]}
-            if not before & {"we", "our", "paper", "work", "study", "article", "report", "here"}:
+            if not before & {"we", "our", "paper", "work", "study", "article", "report", "here"} and not (
+                    i - 1 >= lo and texts[i - 1] in own and low in ("introduces", "proposes", "presents")):
+                # "RLIPv2 introduces Asymmetric Language-Image Fusion (ALIF)": the paper's own named
+                # thing (the title's name) introducing a part of it speaks for the paper
                 continue
             j = i + 1
             limit = min(hi, i + 16)
@@ -570,12 +662,13 @@ class NameRules:
                 if not keys[j] or tl in _PROPOSE_SKIP or (t[:1].islower() and not rules.is_name_like(t)):
                     j += 1
                     continue
-                if not t[:1].isalpha():
+                if not t[:1].isalpha() and not rules.is_digit_led_name(t):
                     break
                 # a name: a run of capitalized or coined words, with its hyphen/digit continuations
                 e = j + 1
                 while e < hi and (
                     (not spaced[e - 1] and (keys[e] or texts[e] in JOINERS) and texts[e] not in ("'s", "’s")
+                     and not (texts[e] in JOINERS and e + 1 < n and texts[e + 1] in _DASH_DETERMINERS)
                      and not (texts[e] in JOINERS and e + 1 < n and texts[e + 1].lower() in rules.NAME_END_MODIFIERS
                               and not _title_case_goes_on(texts, spaced, e + 2, hi)))
                     or (e - j < 8 and keys[e] and (texts[e][:1].isupper() or rules.is_version(texts[e])) and texts[e - 1] not in JOINERS and texts[e].lower() not in _PROPOSE_SKIP)
@@ -593,7 +686,8 @@ class NameRules:
                     break
                 if covered[j] is not None:
                     m = kb_matches[covered[j]]
-                    if m[0] == j and m[1] >= e and len(m[2]) == 1 and (naming or rules.is_name_like(surface)) and self._coined_kb(m[2][0]):
+                    if (m[0] == j and m[1] >= e and len(m[2]) == 1 and (naming or rules.is_name_like(surface)) and self._coined_kb(m[2][0])
+                            and not _kind_of_known(texts, spaced, i + 1, m[0], m[1])):
                         found.append((m[0], m[1], None, "proposed-kb", 0.8, True, m[2][0], None))
                     break
                 words = surface.split()
@@ -606,11 +700,11 @@ class NameRules:
                 # by a comma right after the type noun is the object's name
                 appositive = (j >= i + 3 and texts[j - 1] == "," and texts[j - 2].lower() in rules.HEAD_TYPE
                               and surface[:1].isupper() and e < n and (texts[e] in (",", "(", ".", ";") or texts[e].lower() in ("which", "that")))
-                if (naming or direct or appositive or rules.is_name_like(surface) or (len(words) >= 2 and all(w[:1].isupper() for w in words))) and normalize_key(surface) not in rules.GENERIC_KEYS:
+                if (naming or direct or appositive or rules.is_name_like(surface) or rules.is_digit_led_name(surface) or (len(words) >= 2 and all(w[:1].isupper() for w in words))) and normalize_key(surface) not in rules.GENERIC_KEYS:
                     shape = rules.type_from_name(surface)
                     etype = (shape or (rules.type_from_long_form(words) if len(words) > 1 else None)
                              or (rules.HEAD_TYPE[texts[j - 2].lower()] if appositive else None)
-                             or self._context_type(doc, tv, j, e) or "Method")
+                             or self._context_type(doc, tv, j, e))
                     if shape == "Model" and not any(rules.is_size(w) for w in re.split(r"[\s_-]+", surface)):
                         # "Mindspeed-MLLM, a distributed ... training framework": the appositive
                         # says what it is; a name ending in LLM/Net only suggests a model
@@ -671,13 +765,31 @@ _PROPOSE_STOP = frozenset(
 )
 
 
+_UNIT_LETTERS = frozenset("KMBT")
+# "RLIPv2" -> ("RLIP", "v2"); "Quamba2" -> ("Quamba", "2"): a coined name with a version number
+_VERSIONED_RE = re.compile(r"([A-Za-z][A-Za-z-]*[A-Za-z])(v?\d+(?:\.\d+)?)")
 _NAME_HEADS = frozenset("model models network networks transformer transformers".split())
+# "we propose ULTRAEDIT-a fundamentally new ...": a hyphen written for a dash before a determiner ends the name
+_DASH_DETERMINERS = frozenset("a an the".split())
 
 
 def _title_case_goes_on(texts, spaced, k, hi) -> bool:
     """"Correlation-guided Compression": a capitalized word after a hyphenated modifier means the
     Title Case name goes on (in running text "LLM-based framework" ends the name)."""
     return k < hi and spaced[k - 1] and texts[k][:1].isupper() and texts[k].lower() not in _PROPOSE_SKIP
+
+
+def _kind_of_known(texts, spaced, obj_start: int, s: int, e: int) -> bool:
+    """"we build a general GNN training system", "we introduce a compact VAE": the known name only
+    modifies the object, or the object is a new instance of a known kind ("a ... VAE"), so the
+    paper does not introduce the known entity itself."""
+    between = [t.lower() for t in texts[obj_start:s]]
+    if ("a" in between or "an" in between) and "," not in between and rules.NAMING_WORDS.isdisjoint(between):
+        return True
+    return e < len(texts) and spaced[e - 1] and texts[e][:1].islower() and texts[e].lower() not in _OBJECT_END
+
+
+_OBJECT_END = frozenset("and or which that for to with in on as by via from is are was were".split())
 
 
 def _list_types(typed, etype):

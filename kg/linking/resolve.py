@@ -29,7 +29,7 @@ from kg.linking.normalize import letters_of, normalize_key, slugify
 
 # priority when two candidate spans have the same length (lower wins)
 _PRIORITY = {"kb": 0, "variant": 0, "abbrev": 1, "title-prefix": 1, "proposed": 1, "proposed-long": 1,
-             "format-technique": 1, "glued": 3, "example": 1, "size-shape": 2, "dataset-shape": 2, "score-on": 3, "hardware-shape": 2, "head-noun": 3, "list": 4, "repeat": 2}
+             "format-technique": 1, "glued": 3, "example": 1, "described": 2, "size-shape": 2, "dataset-shape": 2, "score-on": 3, "hardware-shape": 2, "head-noun": 3, "list": 4, "repeat": 2}
 
 
 @Language.factory("kg_resolver_v1", default_config={"kb_ref": "", "spans_key": "kg.entities"})
@@ -102,11 +102,13 @@ class Resolver:
                     # an introduced "Long Form (LF)" that no rule typed: type it from context
                     ss, se = extra
                     long_surface = doc_text(doc)[starts[s] : ends[e - 1]]
-                    if normalize_key(long_surface) in rules.GENERIC_KEYS or _names_task_or_class(texts[s:e]):
+                    if normalize_key(long_surface) in rules.GENERIC_KEYS or (
+                            _names_task_or_class(texts[s:e]) and not _named_as_own_thing(texts, s)):
                         continue  # "a new task, Multi-event Video-Text Retrieval (MeVTR)"
                     long_words = [w for w, k in zip(texts[s:e], keys[s:e]) if k]
                     etype = (_type_after(texts, se) or rules.type_from_name(long_surface) or rules.type_from_name("".join(texts[ss:se]))
-                             or rules.type_from_long_form(long_words) or self._kb_head_type(kb_matches, s, e) or "Method")
+                             or rules.type_from_long_form(long_words) or self._kb_head_type(kb_matches, s, e)
+                             or _type_of_appositive(texts, se) or "Method")
                     if etype == "Model" and all(w.islower() for w in long_words):
                         continue  # "we train a reward model (RM)": a kind of model, not a name
                     ekey = ("new", normalize_key(long_surface))
@@ -138,13 +140,17 @@ class Resolver:
                     cands.append([s, e, rule, ("kb", ids[0]), etype, conf, ()])
                     continue
             if defined is None:  # a definition's type (from its long form) outranks other clues
-                new_types.setdefault(key, Counter())[etype] += 2 if intro else 1
+                # an introduced name no clue typed (etype None) casts no vote: it becomes a Method
+                # (see below) unless another mention of it is typed
+                if etype is not None:
+                    new_types.setdefault(key, Counter())[etype] += 2 if intro else 1
             labels.setdefault(key, surface)
             if intro:
                 introduced_keys.add(key)
             cands.append([s, e, rule, key, etype, conf, ()])
-        # a short form this paper defines as a new name is that name, not a KB entity of the same letters
-        redefined = {lt: k for lt, k in abbrev_map.items() if k[0] == "new"}
+        # a short form this paper defines is that name throughout the paper, not a KB entity of the
+        # same letters: "Sharpness-Aware Minimization (SAM)" is not the Segment Anything Model
+        redefined = {lt: k for lt, k in abbrev_map.items() if k[0] in ("new", "kb")}
         if redefined or disowned:
             kept = []
             for c in cands:
@@ -153,7 +159,7 @@ class Resolver:
                     if lt in disowned and lt not in abbrev_map:
                         continue
                     k = redefined.get(lt)
-                    if k is not None:
+                    if k is not None and c[3] != k:
                         c[2], c[3] = "repeat", k
                 kept.append(c)
             cands = kept
@@ -234,7 +240,7 @@ class Resolver:
         if short_kb and len(short_kb[0][2]) == 1 and not self._long_form_disagrees(short_kb[0][2][0], texts[ls:le], keys[ls:le]):
             key = ("kb", short_kb[0][2][0])
             words = texts[ls:le]
-            if sum(w[:1].isupper() for w in words if keys[ls + words.index(w)]) >= 1 and len(words) >= 2:
+            if len(words) >= 2 and any(w[:1].isupper() for w, k in zip(words, keys[ls:le]) if k):
                 cands.append([ls, le, "abbrev", key, None, 0.8, ()])
             return key
         if short_kb and len(short_kb[0][2]) > 1:
@@ -255,6 +261,8 @@ class Resolver:
             return None
         if words[-1].lower() in rules.NAME_END_MODIFIERS:
             return None  # "verifier-based (VB) methods": a modifier, not a name
+        if rules.is_modality_task(words):
+            return None  # "neural text-to-speech (TTS) methods": a task
         if rules.is_plural_class(words):
             # "Neural Memory Networks (NMNs)": a named kind of a known architecture is a model;
             # other plural classes ("reward models (RMs)") are not entities
@@ -262,7 +270,7 @@ class Resolver:
                 return None
         etype = _type_after(texts, se) or rules.type_from_long_form(words)
         if etype is None and words[-1].lower() not in rules.TASK_HEADS:
-            etype = rules.type_from_name(short) or self._kb_head_type(kb_matches, ls, le)
+            etype = rules.type_from_name(short) or self._kb_head_type(kb_matches, ls, le) or _type_of_appositive(texts, se)
         if etype is None:
             return None
         if etype == "Model" and not (any(rules.is_name_like(w) for w in words) or self._kb_head_type(kb_matches, ls, le)):
@@ -394,6 +402,7 @@ class Resolver:
         texts, keys, starts, ends, spaced = tv
         index: dict[str, tuple] = {}
         exact: dict[str, str] = {}
+        capitals: set[str] = set()  # one-word names with inner capitals ("ESPORT", "REcycling", "UltraEdit")
         for c in cands:
             key = c[3]
             if key is None or key[0] == "kb" or c[2] in ("head-noun",):
@@ -404,6 +413,8 @@ class Resolver:
                 index[k] = (key, c[4])
                 if len(k) <= 5:
                     exact[k] = letters_of(surface)
+                elif any(ch.isupper() for ch in surface[1:]) and not any(ch in " -–_" for ch in surface):
+                    capitals.add(k)
         for letters, key in abbrev_map.items():
             k = normalize_key(letters)
             if k and k not in index:
@@ -420,6 +431,8 @@ class Resolver:
                 lt = letters_of(doc_text(doc)[starts[s] : ends[e - 1]])
                 if lt != exact[k] and not (plural and lt == exact[k] + "s"):
                     continue
+            elif k in capitals and not any(ch.isupper() for ch in doc_text(doc)[starts[s] + 1 : ends[e - 1]]):
+                continue  # "esports" is not the paper's ESPORT: a stylized name keeps its inner capitals
             key, etype = index[k]
             cands.append([s, e, "repeat", key, etype, 0.8, ()])
 
@@ -437,10 +450,34 @@ def _type_after(texts, short_end: int) -> str | None:
     return None
 
 
+def _type_of_appositive(texts, short_end: int) -> str | None:
+    """"Physics Context Builders (PCBs), specialized VLMs fine-tuned to ...": the head of an
+    appositive after the definition (a last resort: the long form's own words come first)."""
+    k = short_end + 1 if short_end < len(texts) and texts[short_end] == ")" else short_end
+    if k < len(texts) and texts[k] == ",":
+        t = rules.type_from_appositive(texts[k + 1 : k + 10])
+        if t in ("Dataset", "Model", "Method"):
+            return t
+    return None
+
+
+def _named_as_own_thing(texts, s: int) -> bool:
+    """"a novel approach called Image Prompt Segmentation (IPSeg)", "a new method, X": the words
+    before the name say it names a method, model or dataset, even when it ends in a task word."""
+    k = s - 1
+    if k >= 0 and texts[k].lower() in rules.NAMING_WORDS:
+        k -= 1
+    elif k >= 0 and texts[k] == ",":
+        k -= 1
+    else:
+        return False
+    return k >= 0 and rules.HEAD_TYPE.get(texts[k].lower()) in ("Method", "Model", "Dataset")
+
+
 def _names_task_or_class(words) -> bool:
     """"open-vocabulary semantic segmentation (OVS)", "reward models (RMs)": not entities."""
     return bool(words) and (words[-1].lower() in rules.TASK_HEADS or words[-1].lower() in rules.NON_ENTITY_HEADS
-                            or rules.is_plural_class(words))
+                            or rules.is_plural_class(words) or rules.is_modality_task(words))
 
 
 def _select(cands):

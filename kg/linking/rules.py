@@ -20,6 +20,8 @@ from kg.linking.normalize import normalize_key
 
 
 _RUN_RE = re.compile(r"\S+(?: \S+)*")
+# LaTeX's non-breaking space before a parenthesis: "Increment Regularization~(FAIR)", "models~(LLMs)"
+_TILDE_PAREN_RE = re.compile(r"(?<=\w)~\(")
 
 
 def prepare_text(title: str, abstract: str) -> tuple[str, int, tuple[tuple[int, int, int], ...]]:
@@ -28,13 +30,16 @@ def prepare_text(title: str, abstract: str) -> tuple[str, int, tuple[tuple[int, 
     Returns (text, abstract_start, segments) where segments holds (text_start, field_index,
     field_start) for every run of text copied verbatim (runs end at newlines, tabs and multiple
     spaces), so offsets can be mapped back. Newlines and runs of spaces stop spaCy's tokenizer
-    cache, hence the normalization.
+    cache, hence the normalization. A LaTeX "~(" becomes " (" (same length, so offsets hold),
+    so "Long Form~(LF)" is read as a definition.
     """
     parts: list[str] = []
     segments: list[tuple[int, int, int]] = []
     pos = 0
     abstract_start = 0
     for field_index, value in enumerate((title or "", abstract or "")):
+        if "~(" in value:
+            value = _TILDE_PAREN_RE.sub(" (", value)
         if field_index == 1:
             if parts:
                 sep = " " if parts[-1][-1:] in ".?!" else ". "
@@ -223,6 +228,8 @@ GENERIC_KEYS = frozenset(
     deep-neural-networks DNN DNNs ASR MT NMT OCR NER NLI SLU""".split()
 ) | frozenset(normalize_key(w) for w in _ORG_NAMES)
 ORG_KEYS = frozenset(normalize_key(w) for w in (*_ORG_NAMES, "Mistral-AI"))
+# Makers whose name belongs to a hardware product's name ("NVIDIA H100", "Google TPU v4", "Apple M2").
+HARDWARE_VENDOR_KEYS = frozenset(normalize_key(w) for w in "NVIDIA AMD Intel Google Apple Huawei Qualcomm".split())
 # Hyphenated modifiers that end a name: "LM-based", "Whisper-style", "DP-like" name the thing before.
 NAME_END_MODIFIERS = frozenset(
     """based like style only free aware level specific driven guided model models oriented centric
@@ -251,6 +258,16 @@ def is_name_like(text: str) -> bool:
     return bool(_NAMEY_RE.search(text))
 
 
+_DIGIT_LED_RE = re.compile(r"\d+([A-Z][A-Za-z0-9]*)")
+_UNITS = frozenset("GHz MHz FLOPs GFLOPs TFLOPs PFLOPs TOPS GiB MiB TiB".split())
+
+
+def is_digit_led_name(text: str) -> bool:
+    """"4KPro", "3DGS": a coined name that starts with digits (not "7B", "16GB", "3D", "10GHz")."""
+    m = _DIGIT_LED_RE.fullmatch(text)
+    return bool(m) and len(m.group(1)) >= 3 and m.group(1) not in _UNITS and _NAMEY_RE.search(m.group(1)) is not None
+
+
 # ---------------------------------------------------------------------------------------------
 # Typing discovered names from context.
 
@@ -270,6 +287,15 @@ TASK_HEADS = frozenset(
     retrieval summarization captioning tracking estimation prediction modeling modelling synthesis
     reconstruction completion editing analysis""".split()
 )
+_MODALITIES = frozenset("text speech image video audio motion sql code music shape scene sketch 3d 2d phoneme".split())
+
+
+def is_modality_task(words: list[str]) -> bool:
+    """"text-to-speech", "neural text-to-speech" (words without hyphens): a task that maps one
+    modality to another, not a method, even when "methods" follows. Not a longer name that ends in
+    one ("Triplet Tuning for Sketch-to-Scene")."""
+    return (len(words) >= 3 and words[-2].lower() == "to" and words[-3].lower() in _MODALITIES
+            and words[-1].lower() in _MODALITIES and all(w.islower() for w in words[:-3]))
 METHOD_HEADS = frozenset(
     """learning training tuning fine-tuning finetuning optimization search sampling distillation attention
     normalization quantization regularization pruning prompting decoding scaling adapter adapters
@@ -289,6 +315,40 @@ def type_from_name(name: str) -> str | None:
     if re.search(r"(?:GPT|LLM|LM|BERT|VLM|Net|Former|former|Diffusion)$", name):
         return "Model"
     return None
+
+
+_APPOSITIVE_END = frozenset(
+    "for of with via to in on by using through from that which who where and or : , . ( ; is are was were can".split()
+)
+_ARTICLES = frozenset("a an the our".split())
+
+
+def type_from_appositive(words: list[str]) -> str | None:
+    """Type named by the head of an appositive noun phrase: "a large-scale benchmark for ..." ->
+    Dataset, "specialized VLMs fine-tuned to ..." -> Model. After an article the head may come up
+    to 7 words later; without one, within 3 words (a bare noun phrase: "specialized VLMs")."""
+    if not words:
+        return None
+    limit = 8 if words[0].lower() in _ARTICLES else 3
+    phrase = []
+    for w in words[:limit]:
+        if w.lower() in _APPOSITIVE_END:
+            break
+        phrase.append(w)
+    return type_from_head_words(phrase)
+
+
+# ", a ...", ", an ...": an appositive describing the name before the comma (see NameRules._described)
+DESCRIBED_APPOSITIVE_RE = re.compile(r", an? (?!novel |new |first )")
+_QUANTITY_NOUNS = frozenset("family series suite collection set pair variety range number group".split())
+
+
+def skip_quantity_noun(words: list[str]) -> list[str]:
+    """"a family of LLMs" -> "a LLMs": the head of "a family/series/suite of X" is X."""
+    for i, w in enumerate(words[:4]):
+        if w.lower() in _QUANTITY_NOUNS and i + 1 < len(words) and words[i + 1] == "of":
+            return words[:i] + words[i + 2 :]
+    return words
 
 
 def type_from_head_words(words: list[str]) -> str | None:
