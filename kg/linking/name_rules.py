@@ -174,9 +174,10 @@ class NameRules:
                 ms = kb_matches[mi][0]
                 before = texts[ms - 1].lower() if ms > 0 else "."
                 # only when the KB name is the whole name ("introduces Sparse MeZO, a novel ..." is not MeZO)
-                if (kb_matches[mi][1] == e and len(ids) == 1 and self._coined_kb(ids[0])
-                        and (before in rules.INTRO_VERBS or before in rules.NAMING_WORDS or before in (".", ",", "(", ":"))):
-                    found.append((ms, e, None, "proposed-kb", 0.75, True, ids[0], None))
+                verb = before in rules.INTRO_VERBS or before in rules.NAMING_WORDS
+                if kb_matches[mi][1] == e and len(ids) == 1 and self._coined_kb(ids[0]) and (verb or before in (".", ",", "(", ":")):
+                    # "we propose CISPO, a novel RL algorithm": introduced even if the KB knows it
+                    found.append((ms, e, None, "novel-kb" if verb else "proposed-kb", 0.75, True, ids[0], None))
                 continue
             name = text[starts[s] : ends[e - 1]]
             if not rules.is_name_like(name):

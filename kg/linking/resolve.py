@@ -84,11 +84,12 @@ class Resolver:
             if lt.endswith("s") and sum(c.isupper() for c in lt) >= 2:
                 abbrev_map.setdefault(lt[:-1], k)
         for s, e, etype, rule, conf, intro, kb_id, extra in found:
-            if rule in ("title-kb", "proposed-kb"):
+            if rule in ("title-kb", "proposed-kb", "novel-kb"):
                 # a known method is introduced only by the paper that names it in its title too
-                # ("we propose a VAE-based ..." does not introduce the VAE); known models and
-                # datasets include recent releases, which papers do introduce
-                if kb_id and (rule == "title-kb" or self.kb.entities[kb_id].type != "Method" or any(
+                # ("we propose a VAE-based ..." does not introduce the VAE) or calls it new right
+                # after the verb ("novel-kb": "we propose CISPO, a novel RL algorithm"); known models
+                # and datasets include recent releases, which papers do introduce
+                if kb_id and (rule in ("title-kb", "novel-kb") or self.kb.entities[kb_id].type != "Method" or any(
                         m[2] == (kb_id,) and m[0] < title_end for m in kb_matches)):
                     introduced_keys.add(("kb", kb_id))
                 continue

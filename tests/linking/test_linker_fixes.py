@@ -187,3 +187,12 @@ def test_known_name_modifying_the_object_is_not_introduced(kb, find_paper):
     # "we introduce a compact VAE": a new instance of a known kind
     ents = _entities(kb, find_paper("we introduce a compact VAE"))
     assert not _texts(ents)["VAE"].introduced
+
+
+def test_known_method_called_new_right_after_the_verb_is_introduced(kb, find_paper):
+    # "we propose CISPO, a novel RL algorithm": the KB lists CISPO, the paper still introduces it;
+    # a known method merely used ("PPO") is not introduced
+    ents = _entities(kb, find_paper("we propose CISPO, a novel RL algorithm"))
+    cispo = _texts(ents)["CISPO"]
+    assert cispo.entity.known and cispo.introduced
+    assert not any(le.introduced for le in ents if le.entity.id == "reinforcement-learning")
