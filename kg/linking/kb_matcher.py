@@ -62,7 +62,8 @@ def _plain_words_apart(surface: str) -> bool:
 def scan_keys(texts, keys, spaced, index, prefixes, max_tokens: int = 12):
     """Longest matches of index keys over concatenated token keys.
 
-    Tokens join across whitespace and hyphens; any other punctuation ends a candidate. index
+    Tokens join across whitespace and hyphens, and across a slash written without spaces
+    ("ViT-B/16", "CNN/DailyMail"; spaced is None: never); any other punctuation ends a candidate. index
     maps a key to (base key, plural) -- plural forms are indexed too, so the loop only does
     set and dict lookups. Returns the longest match starting at each token (overlaps are left
     to the resolver) as (start, end, base key, plural) with end exclusive.
@@ -83,7 +84,7 @@ def scan_keys(texts, keys, spaced, index, prefixes, max_tokens: int = 12):
         while j < stop:
             nk = keys[j]
             if not nk:
-                if texts[j] in JOINERS:
+                if texts[j] in JOINERS or (texts[j] == "/" and spaced is not None and not spaced[j - 1] and not spaced[j]):
                     j += 1
                     continue
                 break
@@ -216,8 +217,10 @@ class KBMatcher:
                 # "PALM" for "PaLM": an all-capitals spelling of a mixed-case acronym is the same name
                 if stem != exact and not (stylized and stem.isupper() and stem == exact.upper()):
                     continue
-            elif stylized and lower:
-                continue  # "multiple" is not MultiPL-E: a stylized name is never written all lowercase
+            elif stylized and lower and not any(c.isdigit() for c in letters):
+                # "multiple" is not MultiPL-E: a stylized name is never written all lowercase,
+                # unless it has digits, as in model ids ("gpt-4o-mini", "llama-2-7b")
+                continue
             if eid not in got:
                 got.append(eid)
         return tuple(got)
