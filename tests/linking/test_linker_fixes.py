@@ -196,3 +196,14 @@ def test_known_method_called_new_right_after_the_verb_is_introduced(kb, find_pap
     cispo = _texts(ents)["CISPO"]
     assert cispo.entity.known and cispo.introduced
     assert not any(le.introduced for le in ents if le.entity.id == "reinforcement-learning")
+
+
+def test_slash_inside_a_name_joins_it(kb, find_paper):
+    # "ViT-B/16" is one model, not "ViT-B" cut at the slash
+    ents = _entities(kb, find_paper("ViT-B/16"))
+    assert _texts(ents)["ViT-B/16"].entity.id == "vit-b-16" and "ViT-B" not in _texts(ents)
+
+
+def test_model_id_written_in_lowercase_links(kb, find_paper):
+    ents = _entities(kb, find_paper("gpt-4o-mini"))
+    assert _texts(ents)["gpt-4o-mini"].entity.id == "gpt-4o-mini"
