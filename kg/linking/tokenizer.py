@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from itertools import chain
+from itertools import chain, repeat
 from operator import itemgetter
 
 import spacy
@@ -184,13 +184,15 @@ class KGTokenizer:
         if self._specials[0] != (id(rules), len(rules)):
             self._specials = ((id(rules), len(rules)), frozenset(k[:i] for k in rules for i in range(1, len(k) + 1)))
         prefixes = self._specials[1]
+        # half the new chunks are one plain ASCII word or number: cached in one C-level pass
+        plain = [c for c in chunks if (c.isalpha() or c.isdigit()) and c.isascii() and c not in rules]
+        cache.update(zip(plain, zip(plain, map(str.lower, plain), repeat(1), map(self._add_string, plain))))
         hard = []
         for chunk in chunks:
+            if chunk in cache:
+                continue
             if chunk in rules:
                 hard.append(chunk)
-                continue
-            if chunk.isascii() and (chunk.isalpha() or chunk.isdigit()):  # most new chunks: one plain word
-                cache[chunk] = (chunk, chunk.lower(), 1, self._add_string(chunk))
                 continue
             m = _SIMPLE_RE.fullmatch(chunk)
             if m is not None:
@@ -282,8 +284,9 @@ class KGTokenizer:
         if len(pieces) == 1:
             p = pieces[0]
             return (p, token_key(p), 1, self._add_string(p))
-        last = len(pieces) - 1
-        return tuple(x for i, p in enumerate(pieces) for x in (p, token_key(p), int(i == last), self._add_string(p)))
+        spaces = [0] * len(pieces)
+        spaces[-1] = 1
+        return tuple(chain.from_iterable(zip(pieces, map(token_key, pieces), spaces, map(self._add_string, pieces))))
 
     @contextmanager
     def memory_zone(self, mem=None):
