@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import compress, count
 from pathlib import Path
 
 from spacy.language import Language
@@ -71,10 +72,9 @@ def scan_keys(texts, keys, spaced, index, prefixes, max_tokens: int = 12):
     n = len(keys)
     out = []
     get = index.get
-    for i in range(n):
+    # only tokens whose key starts some indexed key (a C-level filter: about half of them)
+    for i in compress(count(), map(prefixes.__contains__, keys)):
         key = keys[i]
-        if key not in prefixes:
-            continue
         best = get(key)
         end = i + 1 if best is not None else 0
         j = i + 1

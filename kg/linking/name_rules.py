@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import compress, count
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -634,7 +635,7 @@ class NameRules:
         abbrevs = doc.user_data.get(ABBREVS, [])
         intro = rules.INTRO_TOKENS
         own = {texts[f[0]] for f in found if f[3] == "title-prefix" and f[1] - f[0] == 1}
-        for i in [k for k, t in enumerate(texts) if t in intro]:
+        for i in compress(count(), map(intro.__contains__, texts)):  # C-level scan for the verbs
             low = texts[i].lower()
             naming = low in rules.NAMING_WORDS
             if low not in rules.INTRO_VERBS and not naming:
