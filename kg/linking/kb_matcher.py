@@ -26,9 +26,11 @@ def compile_alias_index(kb: KnowledgeBase):
 
     exact: short acronyms (<= 4 characters with a capital) and case_sensitive entries match
     only their exact spelling. stylized: names with capitals after the first letter never match
-    an all-lowercase word ("multiple" is not MultiPL-E, "reinforce" is not REINFORCE). camel: one
-    CamelCase word ("EfficientZero") does not match ordinary words written apart when the match
-    cuts a hyphenated word ("Efficient Zero-Knowledge"); "Flash Attention" is FlashAttention.
+    an all-lowercase word ("multiple" is not MultiPL-E, "reinforce" is not REINFORCE). camel: the
+    letters of a one-word CamelCase name ("EfficientZero"); written apart it must keep their case
+    ("Flash Attention" is FlashAttention, "Ada in" is not AdaIN, "the open LLaMA-2" is not
+    OpenLLaMA), and ordinary words do not match it when the match cuts a hyphenated word
+    ("Efficient Zero-Knowledge").
     """
     index: dict[str, list[tuple[str, str | None, bool, bool]]] = {}
     for eid, ent in kb.entities.items():
@@ -42,7 +44,7 @@ def compile_alias_index(kb: KnowledgeBase):
             exact = letters if (exact_all or short) else None
             # stylized: capitals after the first letter (PaLM, MultiPL-E, LLaMA, REINFORCE)
             stylized = any(c.isupper() for c in letters[1:])
-            camel = bool(_CAMEL_JOIN_RE.search(surface)) and not _SEPARATOR_RE.search(surface)
+            camel = letters if _CAMEL_JOIN_RE.search(surface) and not _SEPARATOR_RE.search(surface) else None
             entry = index.setdefault(key, [])
             if (eid, exact, stylized, camel) not in entry:
                 entry.append((eid, exact, stylized, camel))
@@ -207,11 +209,14 @@ class KBMatcher:
         lower = letters.islower()
         apart = None
         for eid, exact, stylized, camel in entries:
-            if camel and cut:
-                if apart is None:
-                    apart = _plain_words_apart(surface)
-                if apart:
-                    continue  # "Efficient Zero-Knowledge Proofs" is not EfficientZero
+            if camel is not None:
+                if " " in surface and letters.rstrip("s") != camel.rstrip("s"):
+                    continue  # "Ada in" is not AdaIN: written apart, a CamelCase name keeps its case
+                if cut:
+                    if apart is None:
+                        apart = _plain_words_apart(surface)
+                    if apart:
+                        continue  # "Efficient Zero-Knowledge Proofs" is not EfficientZero
             if exact is not None:
                 stem = letters[:-1] if plural else letters
                 # "PALM" for "PaLM": an all-capitals spelling of a mixed-case acronym is the same name

@@ -207,3 +207,12 @@ def test_slash_inside_a_name_joins_it(kb, find_paper):
 def test_model_id_written_in_lowercase_links(kb, find_paper):
     ents = _entities(kb, find_paper("gpt-4o-mini"))
     assert _texts(ents)["gpt-4o-mini"].entity.id == "gpt-4o-mini"
+
+
+def test_camel_case_name_written_apart_keeps_its_case(kb, find_paper):
+    # "the open LLaMA-2 70B model" is LLaMA-2 70B, not OpenLLaMA; "Flash Attention" stays FlashAttention
+    ents = _entities(kb, find_paper("the open LLaMA-2 70B model"))
+    assert not any(le.entity.id == "openllama" for le in ents)
+    assert any(le.entity.id == "llama-2-70b" for le in ents)
+    ents = _entities(kb, find_paper("Flash Attention"))
+    assert any(le.entity.id == "flashattention" for le in ents)
