@@ -15,10 +15,11 @@ punctuation); only the way they are computed differs:
   ten in abstracts;
 - a new chunk of name-like characters in optional parentheses with , . ; : ? ! after it
   ("GPT-4o.", "(4B)", "8xA100", "https://github.com/org/repo.") is split by spaCy's own prefix,
-  suffix, URL and infix regexes applied to its core the way spaCy's tokenizer applies them; a run of pieces that spells a special case ("a."
-  in "x-a.") sends the chunk to spaCy, which would merge it. The shortcuts were checked against
-  spaCy on 130k distinct chunks (sample, recombined, dev and held-out abstracts) and 600k random
-  ones (tests/linking/test_tokenizer.py has both kinds of check);
+  suffix, URL and infix regexes, applied to its core the way spaCy's tokenizer applies them;
+  pieces that spell a special case together ("a." in "x-a.") send the chunk to spaCy, which
+  would merge them. The shortcuts were checked against spaCy on 130k distinct chunks (sample,
+  recombined, dev and held-out abstracts) and 750k random ones (tests/linking/test_tokenizer.py
+  has both kinds of check);
 - all other new chunks of a document ("~14%.", "100K", '"shared"') go to spaCy's own tokenizer
   in one call, so their boundaries are spaCy's by construction;
 - the Doc is built from the pieces' cached string ids and spaces (Doc(vocab, words=ids,
@@ -26,9 +27,10 @@ punctuation); only the way they are computed differs:
   view the components read (texts, keys, char starts, ends, whitespace-after flags) is stored in
   doc.user_data[TV], so components do not rebuild it from the Doc.
 
-Speed (benchmarks/bench_linker.py, one core, shared machine): about as fast as spaCy's
-tokenizer on new chunks, where Doc construction and new lexemes dominate; the gain in the
-linker comes from handing over the token view and from fewer lexical attributes.
+Speed (benchmarks/bench_linker.py, one core): 1.1-1.3x spaCy's tokenizer with the same lexical
+attributes on the sample corpus with a fresh vocabulary (new chunks, new lexemes and Doc
+construction dominate); more in the linker from handing over the token view and from fewer
+lexical attributes. memory_zone() costs a pass over the cache keys.
 
 A text with whitespace other than single spaces between words (newlines, tabs, runs of spaces,
 leading or trailing spaces) goes to spaCy's tokenizer whole (spaCy makes whitespace tokens);
