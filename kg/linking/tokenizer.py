@@ -150,6 +150,7 @@ class KGTokenizer:
         self._cache: dict[str, tuple] = {}
         self._specials: tuple = (None, frozenset())  # (identity of the rules, prefixes of special cases)
         self._add_string = vocab.strings.add
+        self._puncts: dict[str, tuple] = {}  # entry of a punctuation mark that ends a chunk
 
     def __call__(self, text: str) -> Doc:
         chunks = text.split(" ")
@@ -196,20 +197,24 @@ class KGTokenizer:
             if chunk in rules:
                 hard.append(chunk)
                 continue
-            m = _SIMPLE_RE.fullmatch(chunk)
-            if m is not None:
-                if m.group(1) in rules:
-                    hard.append(chunk)
-                else:
-                    cache[chunk] = self._entry((m.group(1), m.group(2)) if m.group(2) else (chunk,))
-                continue
-            m = _NUMBER_RE.fullmatch(chunk) or _POSSESSIVE_RE.fullmatch(chunk)
-            if m is not None:
-                if m.group(1) in rules or m.group(1) + m.group(2) in rules:
-                    hard.append(chunk)
-                else:
-                    cache[chunk] = self._entry(tuple(g for g in m.groups() if g))
-                continue
+            if "-" not in chunk:  # the next three shapes have no hyphen
+                m = _SIMPLE_RE.fullmatch(chunk)
+                if m is not None:
+                    word, punct = m.groups()
+                    if word in rules:
+                        hard.append(chunk)
+                    elif punct:  # "models," "work." : a plain word, then a punctuation entry made once
+                        cache[chunk] = (word, word.lower(), 0, self._add_string(word)) + self._punct_entry(punct)
+                    else:
+                        cache[chunk] = self._entry((chunk,))
+                    continue
+                m = _NUMBER_RE.fullmatch(chunk) or _POSSESSIVE_RE.fullmatch(chunk)
+                if m is not None:
+                    if m.group(1) in rules or m.group(1) + m.group(2) in rules:
+                        hard.append(chunk)
+                    else:
+                        cache[chunk] = self._entry(tuple(g for g in m.groups() if g))
+                    continue
             m = _COMPOUND_RE.fullmatch(chunk)
             if m is None or chunk.endswith("):"):  # "):" is an emoticon to spaCy
                 pieces = self._split_by_rules(chunk, rules, prefixes)
@@ -281,6 +286,12 @@ class KGTokenizer:
         for chunk, pieces in zip(hard, groups):
             cache[chunk] = self._entry(pieces)
 
+    def _punct_entry(self, punct: str) -> tuple:
+        entry = self._puncts.get(punct)
+        if entry is None:
+            entry = self._puncts[punct] = self._entry((punct,))
+        return entry
+
     def _entry(self, pieces: tuple[str, ...]) -> tuple:
         """The cache entry of one chunk: (piece, key, whitespace after, string id) for each piece, flat."""
         if len(pieces) == 1:
@@ -300,6 +311,7 @@ class KGTokenizer:
         finally:
             for chunk in self._cache.keys() - before:
                 del self._cache[chunk]
+            self._puncts.clear()
 
     def clear_cache(self) -> None:
         self._cache.clear()
