@@ -229,7 +229,7 @@ class NameRules:
             m = _VERSIONED_RE.fullmatch(name)
             if m and len(m.group(1)) >= 3:
                 versions[m.group(1)] = (m.group(2), f)
-        for i in compress(count(), map(own.__contains__, texts)):
+        for i in [k for k, t in enumerate(texts) if t in own]:
             if i + 1 < n and spaced[i] and rules.is_size(texts[i + 1]) and (i, i + 2) not in taken:
                 # "MoMa 1.4B": the introduced name with a parameter count
                 if i + 2 >= n or not keys[i + 2] or spaced[i + 1]:
@@ -583,7 +583,7 @@ class NameRules:
         span_len = e - s
         first = keys[s]
         last_end = -1
-        for i in compress(count(), map(first.__eq__, keys)):  # C-level scan for the first key
+        for i in [k for k, x in enumerate(keys) if x == first]:
             if i >= last_end and "".join(keys[i : i + span_len]) == key:
                 t = self._type_around(texts, i, i + span_len)
                 if t:
