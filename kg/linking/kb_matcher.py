@@ -206,11 +206,12 @@ class KBMatcher:
         is followed by a hyphen and more of the same word."""
         got = []
         letters = letters_of(surface)
+        stem = letters[:-1] if plural else letters
         lower = letters.islower()
         apart = None
         for eid, exact, stylized, camel in entries:
             if camel is not None:
-                if " " in surface and letters.rstrip("s") != camel.rstrip("s"):
+                if " " in surface and stem != camel:
                     continue  # "Ada in" is not AdaIN: written apart, a CamelCase name keeps its case
                 if cut:
                     if apart is None:
@@ -218,7 +219,6 @@ class KBMatcher:
                     if apart:
                         continue  # "Efficient Zero-Knowledge Proofs" is not EfficientZero
             if exact is not None:
-                stem = letters[:-1] if plural else letters
                 # "PALM" for "PaLM": an all-capitals spelling of a mixed-case acronym is the same name
                 if stem != exact and not (stylized and stem.isupper() and stem == exact.upper()):
                     continue

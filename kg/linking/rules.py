@@ -170,8 +170,8 @@ HARDWARE_RE = re.compile(
 # "FP8 training": found from the technique word, the format is checked on the token before.
 FORMAT_TECHNIQUE_RE = re.compile(r" (?<=[0-9] )(?:training|quantization|inference|pre-?training)(?![\w-])")
 # Benchmark-shaped coined names: "LiveCodeBench", "SAGE-Eval", "TruthfulQA", "MedLFQA".
-DATASET_SUFFIX_RE = re.compile(r"(?:Bench|-Eval|QA)(?![\w+-])")
-DATASET_SUFFIXES = ("Bench", "-Eval", "QA")  # the text holds one of these if DATASET_SUFFIX_RE can match
+DATASET_SUFFIXES = ("Bench", "-Eval", "QA")  # a text without any of these has no match (a cheap test first)
+DATASET_SUFFIX_RE = re.compile("(?:" + "|".join(map(re.escape, DATASET_SUFFIXES)) + r")(?![\w+-])")
 DATASET_SHAPE_RE = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*?(?:-?Bench|-Eval|[a-z][A-Za-z0-9]*QA)")
 # "53.0% on ProcessBench", "accuracy on Math-Hard": results are reported on a benchmark.
 SCORE_ON_RE = re.compile(r"(?:%|\bpoints?|\baccuracy|\bscores?|\bF1|\bBLEU|\bpass@\d+|\bEM) on (?:the )?(?=[A-Z])")
