@@ -62,12 +62,39 @@ def token_view(doc: Doc):
     return tv
 
 
-def token_index(doc: Doc) -> tuple[dict[int, int], dict[int, int]]:
+class OffsetIndex:
+    """char offset -> index of the token starting (or ending) there, over ascending token offsets.
+
+    Read-only and dict-like (get, [], in). A lookup is a binary search: the components look up
+    ~20 offsets a document, and a dict of all its ~280 tokens cost more to build than they saved.
+    """
+
+    __slots__ = ("offsets",)
+
+    def __init__(self, offsets: list[int]):
+        self.offsets = offsets
+
+    def get(self, offset: int, default=None):
+        offsets = self.offsets
+        i = bisect_left(offsets, offset)
+        return i if i < len(offsets) and offsets[i] == offset else default
+
+    def __getitem__(self, offset: int) -> int:
+        i = self.get(offset)
+        if i is None:
+            raise KeyError(offset)
+        return i
+
+    def __contains__(self, offset) -> bool:
+        return self.get(offset) is not None
+
+
+def token_index(doc: Doc) -> tuple[OffsetIndex, OffsetIndex]:
     """char start -> token index, char end -> token index (cached)."""
     ix = doc.user_data.get(TOKEN_INDEX)
     if ix is None:
         texts, keys, starts, ends, spaced = token_view(doc)
-        ix = doc.user_data[TOKEN_INDEX] = (dict(zip(starts, range(len(starts)))), dict(zip(ends, range(len(ends)))))
+        ix = doc.user_data[TOKEN_INDEX] = (OffsetIndex(starts), OffsetIndex(ends))
     return ix
 
 

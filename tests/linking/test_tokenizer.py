@@ -138,3 +138,21 @@ def test_tokenizer_equals_spacy_on_name_like_chunks(tokenizers, chunks):
     ours, theirs = tokenizers
     for chunk in chunks:
         assert [t.text for t in ours(chunk)] == [t.text for t in theirs(chunk)]
+
+
+def test_token_index_maps_token_offsets_to_indices_and_misses_to_none(tokenizers, sample_papers):
+    from kg.linking.doc_view import token_index
+
+    ours, _theirs = tokenizers
+    text = prepare_text(sample_papers[0].title, sample_papers[0].abstract)[0]
+    doc = ours(text)
+    at_start, at_end = token_index(doc)
+    want_start = {t.idx: t.i for t in doc}
+    want_end = {t.idx + len(t.text): t.i for t in doc}
+    for offset in range(-1, len(text) + 2):
+        assert at_start.get(offset) == want_start.get(offset)
+        assert at_end.get(offset, -5) == want_end.get(offset, -5)
+        assert (offset in at_start) == (offset in want_start)
+    assert at_start[max(want_start)] == len(doc) - 1
+    with pytest.raises(KeyError):
+        at_end[0]
