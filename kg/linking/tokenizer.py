@@ -297,9 +297,11 @@ class KGTokenizer:
         if len(pieces) == 1:
             p = pieces[0]
             return (p, token_key(p), 1, self._add_string(p))
-        spaces = [0] * len(pieces)
-        spaces[-1] = 1
-        return tuple(chain.from_iterable(zip(pieces, map(token_key, pieces), spaces, map(self._add_string, pieces))))
+        entry = []
+        for p in pieces:  # a plain loop: half the cost of chaining zip and map iterators for 2-5 pieces
+            entry += (p, token_key(p), 0, self._add_string(p))
+        entry[-2] = 1  # whitespace after the last piece
+        return tuple(entry)
 
     @contextmanager
     def memory_zone(self, mem=None):
