@@ -110,8 +110,10 @@ def with_plurals(index: dict) -> tuple[dict, frozenset]:
             lookup.setdefault(key + "s", (key, True))
     for key in index:
         lookup[key] = (key, False)
-    prefixes = frozenset(k[:i] for k in lookup for i in range(1, len(k) + 1))
-    return lookup, prefixes
+    # a plural's prefixes are its base key's and itself
+    prefixes = {k[:i] for k in index for i in range(1, len(k) + 1)}
+    prefixes.update(lookup)
+    return lookup, frozenset(prefixes)
 
 
 @Language.factory("kg_kb_matcher_v1", default_config={"kb_ref": "", "max_tokens": 12})

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from itertools import compress, count
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -229,7 +228,7 @@ class NameRules:
             m = _VERSIONED_RE.fullmatch(name)
             if m and len(m.group(1)) >= 3:
                 versions[m.group(1)] = (m.group(2), f)
-        for i in [k for k, t in enumerate(texts) if t in own]:
+        for i in _token_positions(doc, own):
             if i + 1 < n and spaced[i] and rules.is_size(texts[i + 1]) and (i, i + 2) not in taken:
                 # "MoMa 1.4B": the introduced name with a parameter count
                 if i + 2 >= n or not keys[i + 2] or spaced[i + 1]:
@@ -564,7 +563,8 @@ class NameRules:
             return
         if len(words) >= 2 and not any(rules.is_name_like(w) for w in words):
             # "Treasure Hunt: ...": ordinary words are a name only if the abstract uses them again
-            if not any("".join(keys[i : i + colon]) == key for i in range(title_end, len(keys) - colon + 1) if keys[i] == keys[0]):
+            if not any(title_end <= i <= len(keys) - colon and "".join(keys[i : i + colon]) == key
+                       for i in _indices(keys, keys[0])):
                 return
         etype = (rules.type_from_name(" ".join(words)) or (rules.type_from_long_form(words) if len(words) > 1 else None)
                  or self._context_type(doc, tv, 0, colon))
@@ -583,7 +583,7 @@ class NameRules:
         span_len = e - s
         first = keys[s]
         last_end = -1
-        for i in [k for k, x in enumerate(keys) if x == first]:
+        for i in _indices(keys, first):
             if i >= last_end and "".join(keys[i : i + span_len]) == key:
                 t = self._type_around(texts, i, i + span_len)
                 if t:
@@ -635,7 +635,7 @@ class NameRules:
         abbrevs = doc.user_data.get(ABBREVS, [])
         intro = rules.INTRO_TOKENS
         own = {texts[f[0]] for f in found if f[3] == "title-prefix" and f[1] - f[0] == 1}
-        for i in compress(count(), map(intro.__contains__, texts)):  # C-level scan for the verbs
+        for i in _token_positions(doc, intro.intersection(texts)):
             low = texts[i].lower()
             naming = low in rules.NAMING_WORDS
             if low not in rules.INTRO_VERBS and not naming:
@@ -792,6 +792,36 @@ def _kind_of_known(texts, spaced, obj_start: int, s: int, e: int) -> bool:
 
 
 _OBJECT_END = frozenset("and or which that for to with in on as by via from is are was were".split())
+
+
+def _token_positions(doc: Doc, words) -> list[int]:
+    """Indices of the tokens whose text is one of words, ascending. str.find over the text costs
+    a fraction of a pass over the token list (a comprehension or compress/map: ~300 instructions
+    a token); the set of words present comes cheaply from set.intersection(texts)."""
+    texts, _keys, _starts, _ends, _spaced = token_view(doc)
+    text = doc_text(doc)
+    at_start, _at_end = token_index(doc)
+    out = []
+    for w in words:
+        p = text.find(w)
+        while p >= 0:
+            k = at_start.get(p)
+            if k is not None and texts[k] == w:
+                out.append(k)
+            p = text.find(w, p + 1)
+    out.sort()
+    return out
+
+
+def _indices(items: list, value) -> list[int]:
+    """Where value occurs in items, in order. list.count and list.index compare in C: ~8x fewer
+    instructions than a comprehension over enumerate() (or a compress/map scan) of the tokens."""
+    out = []
+    i = -1
+    for _ in range(items.count(value)):
+        i = items.index(value, i + 1)
+        out.append(i)
+    return out
 
 
 def _list_types(typed, etype):

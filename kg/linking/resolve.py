@@ -14,6 +14,7 @@ so the corpus-level step can resolve them from other papers' definitions, or dro
 from __future__ import annotations
 
 from collections import Counter
+from itertools import compress
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -316,9 +317,10 @@ class Resolver:
         n = len(texts)
         text = doc_text(doc)
         seen = set()
-        for i in range(n - 2):
-            base = bases.get(texts[i])
-            if base is None or texts[i + 1] not in JOINERS or spaced[i] or spaced[i + 1] or not (texts[i + 2][:1].isupper() or texts[i + 2][:1].isdigit()):
+        # only tokens that are a base name (a C-level filter; the checks below cost more per token)
+        for i in compress(range(n - 2), map(bases.__contains__, texts)):
+            base = bases[texts[i]]
+            if texts[i + 1] not in JOINERS or spaced[i] or spaced[i + 1] or not (texts[i + 2][:1].isupper() or texts[i + 2][:1].isdigit()):
                 continue
             if i > 0 and not spaced[i - 1] and (keys[i - 1] or texts[i - 1] in JOINERS):
                 continue  # the base is itself the end of a longer compound
@@ -488,7 +490,7 @@ def _select(cands):
     chosen = []
     for c in ordered:
         rng = range(c[0], c[1])
-        if any(k in taken for k in rng):
+        if not taken.isdisjoint(rng):
             continue
         taken.update(rng)
         chosen.append(c)
