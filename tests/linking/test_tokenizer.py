@@ -156,6 +156,26 @@ def test_token_index_maps_token_offsets_to_indices_and_misses_to_none(tokenizers
     assert at_start[max(want_start)] == len(doc) - 1
     with pytest.raises(KeyError):
         at_end[0]
+    # the index of the last doc asked for is reused; another doc gets its own
+    other = ours("A short (DPO) sentence.")
+    assert [token_index(other)[0].get(i) for i in (8, 9, 10)] == [2, 3, None]
+    assert token_index(other) is token_index(other)
+    assert token_index(doc)[0].get(max(want_start)) == len(doc) - 1
+
+
+def test_pipeline_doc_user_data_serializes(kb, sample_papers):
+    # components keep plain data in doc.user_data: Doc.to_bytes (msgpack) must take it
+    from spacy.tokens import Doc
+
+    from kg.linking.doc_view import token_index
+    from kg.linking.pipeline import run_pipeline
+
+    nlp = build_nlp(kb)
+    text, start, _words = prepare_text(sample_papers[0].title, sample_papers[0].abstract)
+    doc = run_pipeline(nlp, text, start)
+    token_index(doc)
+    back = Doc(nlp.vocab).from_bytes(doc.to_bytes())
+    assert [t.text for t in back] == [t.text for t in doc]
 
 
 def test_tokenizer_suffix_rules_fit_in_the_searched_tail():
