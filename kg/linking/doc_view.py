@@ -1,8 +1,8 @@
 """What the linker's spaCy components share: their doc.user_data keys and cached views of a Doc.
 
 Components keep their findings as plain tuples in doc.user_data (cheap to make and to pickle)
-under the keys below; the token view (texts, normalized keys, char offsets, spaces) and the char
-offset -> token index maps are computed once per doc and cached there too.
+under the keys below; the token view (texts, normalized keys, char offsets, spaces) is computed
+once per doc and cached there too (the char offset -> token index maps over it, for the last doc).
 """
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ FOUND = "kg.found"      # (start, end, type, rule, confidence, introduced, kb id
 LINKED = "kg.linked"    # resolver output, see Resolver
 ABSTRACT_START = "kg.abstract_start"
 TEXT = "kg.text"
-TOKEN_INDEX = "kg.token_index"
 
 JOINERS = frozenset({"-", "–", "_"})
 SENT_END = frozenset({".", "!", "?"})
@@ -89,12 +88,19 @@ class OffsetIndex:
         return self.get(offset) is not None
 
 
+# (token view, its token index) of the last doc asked for: its components ask ~15 times in a row.
+# Not kept in doc.user_data, which Doc.to_bytes serializes with msgpack (plain data only).
+_LAST_INDEX: tuple = (None, None)
+
+
 def token_index(doc: Doc) -> tuple[OffsetIndex, OffsetIndex]:
-    """char start -> token index, char end -> token index (cached)."""
-    ix = doc.user_data.get(TOKEN_INDEX)
-    if ix is None:
-        texts, keys, starts, ends, spaced = token_view(doc)
-        ix = doc.user_data[TOKEN_INDEX] = (OffsetIndex(starts), OffsetIndex(ends))
+    """char start -> token index, char end -> token index (over the cached token view)."""
+    global _LAST_INDEX
+    tv = token_view(doc)
+    last_tv, ix = _LAST_INDEX
+    if last_tv is not tv:  # the cached token view's identity: its id cannot be reused while held here
+        ix = (OffsetIndex(tv[2]), OffsetIndex(tv[3]))
+        _LAST_INDEX = (tv, ix)
     return ix
 
 

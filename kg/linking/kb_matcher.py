@@ -78,8 +78,10 @@ def scan_keys(texts, keys, spaced, index, prefixes, max_tokens: int = 12):
     for i in compress(count(), map(prefixes.__contains__, keys)):
         key = keys[i]
         best = get(key)
-        end = i + 1 if best is not None else 0
         j = i + 1
+        if best is None and j < n and keys[j] and key + keys[j] not in prefixes:
+            continue  # most candidates: a word that starts some key ("the"), but not with the next word
+        end = j if best is not None else 0
         stop = i + max_tokens
         if stop > n:
             stop = n

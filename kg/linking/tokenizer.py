@@ -66,6 +66,11 @@ INFIX_COUNT = r"(?<=[0-9])[x×](?=[A-Z][0-9])"
 # A sentence-final dot after a capital or digit ("LAION-400M.") is punctuation, not part of the name.
 SUFFIX_EXTRA = r"(?<=[0-9A-Z])\."
 
+# spaCy's English suffix rules and ours match at most 5 characters after at most 2 of look-behind,
+# or a run of dots (which the last two characters show as well): whether one matches at the end of
+# a core is seen in its last 8 characters, and the search of a long core (URLs) costs no more
+SUFFIX_TAIL = 8
+
 _SIMPLE_RE = re.compile(r"([A-Za-z]+|[0-9]+)([,.;:?!]?)")
 # "(DPO),", "Task-Specific", "ResNet-50": plain segments joined by hyphens, in optional parentheses
 _COMPOUND_RE = re.compile(r"(\(?)((?:[A-Za-z]+|[0-9]+)(?:-(?:[A-Za-z]+|[0-9]+))*)(\)?)([,.;:]?)")
@@ -251,7 +256,7 @@ class KGTokenizer:
                 if chunk[a : n - b] in rules:
                     return None
         base = self.base
-        if base.prefix_search(core) is not None or base.suffix_search(core) is not None:
+        if base.prefix_search(core) is not None or base.suffix_search(core[-SUFFIX_TAIL:]) is not None:
             return None
         pieces = [opening] if opening else []
         if (base.token_match is not None and base.token_match(core)) or (base.url_match is not None and base.url_match(core)):

@@ -3,7 +3,8 @@ import pytest
 
 from kg.linking import link_papers
 from kg.linking.kb import compile_kb
-from kg.linking.doc_view import LINKED
+from kg.linking.doc_view import JOINERS, LINKED, token_view
+from kg.linking.kb_matcher import scan_keys
 from kg.linking.pipeline import build_nlp, run_pipeline
 from kg.linking.rules import prepare_text
 from kg.records import Paper
@@ -250,3 +251,38 @@ def test_scores_reported_on_a_name_make_it_a_dataset(kb):
     (pe,) = link_papers([paper], kb=kb)
     got = {m.text: le.entity.type for le in pe.entities for m in le.mentions}
     assert got.get("ZetaMedEval-X") == "Dataset"
+
+
+def _longest_matches_unpruned(texts, keys, spaced, index, max_tokens=12):
+    """scan_keys without its prefix pruning: every start, every length up to max_tokens."""
+    out = []
+    for i, key in enumerate(keys):
+        if not key:
+            continue
+        best = (index[key], i + 1) if key in index else None
+        for j in range(i + 1, min(i + max_tokens, len(keys))):
+            if not keys[j]:
+                slash = texts[j] == "/" and spaced is not None and not spaced[j - 1] and not spaced[j]
+                if texts[j] in JOINERS or slash:
+                    continue
+                break
+            key += keys[j]
+            if key in index:
+                best = (index[key], j + 1)
+        if best is not None:
+            out.append((i, best[1], *best[0]))
+    return out
+
+
+def test_scan_keys_finds_the_longest_match_at_every_start(nlp, sample_papers):
+    # the candidate pruning (prefix set, next-token check) must not lose or change a match
+    matcher = nlp.get_pipe("kb_matcher")
+    total = 0
+    for paper in sample_papers[:150]:
+        text, _a, _words = prepare_text(paper.title, paper.abstract)
+        texts, keys, _starts, _ends, spaced = token_view(nlp.make_doc(text))
+        for sp in (spaced, None):
+            got = scan_keys(texts, keys, sp, matcher.lookup, matcher.prefixes)
+            assert got == _longest_matches_unpruned(texts, keys, sp, matcher.lookup)
+            total += len(got)
+    assert total > 1000

@@ -156,3 +156,43 @@ def test_token_index_maps_token_offsets_to_indices_and_misses_to_none(tokenizers
     assert at_start[max(want_start)] == len(doc) - 1
     with pytest.raises(KeyError):
         at_end[0]
+    # the index of the last doc asked for is reused; another doc gets its own
+    other = ours("A short (DPO) sentence.")
+    assert [token_index(other)[0].get(i) for i in (8, 9, 10)] == [2, 3, None]
+    assert token_index(other) is token_index(other)
+    assert token_index(doc)[0].get(max(want_start)) == len(doc) - 1
+
+
+def test_pipeline_doc_user_data_serializes(kb, sample_papers):
+    # components keep plain data in doc.user_data: Doc.to_bytes (msgpack) must take it
+    from spacy.tokens import Doc
+
+    from kg.linking.doc_view import token_index
+    from kg.linking.pipeline import run_pipeline
+
+    nlp = build_nlp(kb)
+    text, start, _words = prepare_text(sample_papers[0].title, sample_papers[0].abstract)
+    doc = run_pipeline(nlp, text, start)
+    token_index(doc)
+    back = Doc(nlp.vocab).from_bytes(doc.to_bytes())
+    assert [t.text for t in back] == [t.text for t in doc]
+
+
+def test_tokenizer_suffix_rules_fit_in_the_searched_tail():
+    # _split_by_rules searches only a core's last SUFFIX_TAIL characters for spaCy's suffix rules:
+    # each rule's width plus look-behind must fit there, except the run of dots, and no rule may
+    # look around negatively (a cut tail would then match where the whole core does not)
+    from re import _parser
+
+    from kg.linking.tokenizer import SUFFIX_EXTRA, SUFFIX_TAIL
+
+    nlp = spacy.blank("en")
+    for rule in [*nlp.Defaults.suffixes, SUFFIX_EXTRA]:
+        parsed = _parser.parse(rule)
+        ops = [op for op, _av in parsed]
+        assert _parser.ASSERT_NOT not in ops and _parser.AT not in ops, rule
+        behind = max((av[1].getwidth()[1] for op, av in parsed if op == _parser.ASSERT and av[0] == -1), default=0)
+        assert rule == r"\.\.+" or parsed.getwidth()[1] + behind <= SUFFIX_TAIL, rule
+    ours = spacy_tokenizer(nlp)
+    for core in ["https://github.com/org/repo...", "Qwen2.5-VL-72B-Instruct", "x" * 20 + "80GB", "x" * 20 + "°F."]:
+        assert (ours.suffix_search(core) is None) == (ours.suffix_search(core[-SUFFIX_TAIL:]) is None)
