@@ -64,7 +64,8 @@ class NameRules:
         # a compound name with a size segment: Canary-1B, Skywork-PRM-7B, Nemotron-Nano-12B-v2
         at_start, at_end = token_index(doc)
         seen = set()
-        for m in rules.SIZE_TOKEN_RE.finditer(text):
+        hardware, size, format_technique = rules.shape_rules_may_match(text)
+        for m in rules.SIZE_TOKEN_RE.finditer(text) if size else ():
             k = at_start.get(m.start(1))
             if k is None or k in seen:
                 continue
@@ -87,7 +88,7 @@ class NameRules:
                 if "".join(keys[s : k - 1]) in own:
                     continue  # "APOLLO-Mini": a variant of the paper's own (typed) name, see the resolver
                 found.append((s, e, "Model", "size-shape", 0.75, False, None, None))
-        for s, e, m in _token_spans(doc, rules.HARDWARE_RE.finditer(text)):
+        for s, e, m in _token_spans(doc, rules.HARDWARE_RE.finditer(text)) if hardware else ():
             if covered[s] is None and (len(m.group()) >= 4 or self._near_hw_word(texts, s, e)):
                 if s > 0 and spaced[s - 1] and keys[s - 1] in rules.HARDWARE_VENDOR_KEYS:
                     s -= 1  # "NVIDIA L40S": the maker is part of a hardware product's name
@@ -100,7 +101,7 @@ class NameRules:
             name = text[starts[s] : ends[e - 1]]
             if e == k + 1 and covered[s] is None and rules.DATASET_SHAPE_RE.fullmatch(name) and rules.is_name_like(name):
                 found.append((s, e, "Dataset", "dataset-shape", 0.75, False, None, None))
-        for m in rules.FORMAT_TECHNIQUE_RE.finditer(text):
+        for m in rules.FORMAT_TECHNIQUE_RE.finditer(text) if format_technique else ():
             k = at_end.get(m.start())
             if k is not None and k + 1 < n and rules.is_number_format(texts[k]):
                 found.append((k, k + 2, "Method", "format-technique", 0.75, False, None, None))
