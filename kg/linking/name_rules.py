@@ -106,7 +106,7 @@ class NameRules:
             if k is not None and k + 1 < n and rules.is_number_format(texts[k]):
                 found.append((k, k + 2, "Method", "format-technique", 0.75, False, None, None))
         # "X benchmark", "the X dataset", "X models": a coined name right before a type noun
-        for m in rules.HEAD_NOUN_RE.finditer(text):
+        for m in rules.find_matches_at(rules.HEAD_NOUN_RE, text, rules.HEAD_NOUN_STARTS):
             h = at_start.get(m.start(1))
             if h is None or h < 1 or texts[h - 1] in JOINERS or not keys[h - 1]:
                 continue
@@ -287,7 +287,7 @@ class NameRules:
         text = doc_text(doc)
         at_start, at_end = token_index(doc)
         n = len(texts)
-        for m in rules.EXAMPLES_CUE_RE.finditer(text):
+        for m in rules.find_matches_at(rules.EXAMPLES_CUE_RE, text, rules.EXAMPLES_CUE_STARTS):
             k = at_end.get(m.end())
             if k is None:
                 continue

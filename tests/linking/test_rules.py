@@ -99,6 +99,28 @@ def test_shape_rules_may_match_never_misses_a_match(text):
     _assert_shape_pretest_admits_matches(text)
 
 
+_STARTED_REGEXES = ((rules.HEAD_NOUN_RE, rules.HEAD_NOUN_STARTS), (rules.EXAMPLES_CUE_RE, rules.EXAMPLES_CUE_STARTS))
+
+
+def _assert_find_matches_at_is_finditer(text):
+    for regex, starts in _STARTED_REGEXES:
+        expected = [(m.span(), m.groups()) for m in regex.finditer(text)]
+        assert [(m.span(), m.groups()) for m in rules.find_matches_at(regex, text, starts)] == expected, text
+
+
+def test_find_matches_at_equals_finditer_on_the_sample_corpus():
+    for paper in read_papers():
+        _assert_find_matches_at_is_finditer(prepare_text(paper.title, paper.abstract)[0])
+
+
+@given(st.lists(st.sampled_from(
+    list("( ,.-aAsX") + ["such as", "including", "like", "e.g.", "e.g.,", "for example,", "from", "models", "model",
+                         "benchmark", "datasets", "corpus", "suite", "leaderboard", "testbed", "Foo, Bar)"]),
+    max_size=20).map("".join))
+def test_find_matches_at_equals_finditer(text):
+    _assert_find_matches_at_is_finditer(text)
+
+
 @pytest.mark.parametrize("text", ["COAT", "LaCLIP", "T3", "FreePRM", "Qwen2.5-VL"])
 def test_is_name_like_coined_names(text):
     assert rules.is_name_like(text)
