@@ -54,8 +54,7 @@ class NameRules:
         n = len(texts)
         covered = [None] * n  # token -> kb match index
         for mi, (s, e, cands, conf) in enumerate(kb_matches):
-            for k in range(s, e):
-                covered[k] = mi
+            covered[s:e] = [mi] * (e - s)
         found = []
         title_end = title_end_token(doc)
         self._variants(doc, tv, kb_matches, found)
@@ -642,8 +641,7 @@ class NameRules:
             if low not in rules.INTRO_VERBS and not naming:
                 continue
             lo, hi = sentence_bounds(doc, i)
-            before = {t.lower() for t in texts[lo:i]}
-            if not before & {"we", "our", "paper", "work", "study", "article", "report", "here"} and not (
+            if _AUTHOR_WORDS.isdisjoint(map(str.lower, texts[lo:i])) and not (
                     i - 1 >= lo and texts[i - 1] in own and low in ("introduces", "proposes", "presents")):
                 # "RLIPv2 introduces Asymmetric Language-Image Fusion (ALIF)": the paper's own named
                 # thing (the title's name) introducing a part of it speaks for the paper
@@ -758,6 +756,8 @@ _PHRASE_END = frozenset(
 )
 
 
+# Words before "propose/introduce/..." that make the paper the subject ("we", "this paper")
+_AUTHOR_WORDS = frozenset("we our paper work study article report here".split())
 _PROPOSE_SKIP = frozenset(
     """a an the our two three this these novel new simple effective efficient general unified scalable
     first principled lightweight generalizable versatile powerful large small comprehensive open
