@@ -550,7 +550,7 @@ class NameRules:
             return
         if words[0].lower() in ("the", "a", "an", "on", "towards", "toward", "why", "how", "what", "when"):
             return
-        if len(words) >= 2 and re.fullmatch(r"[A-Z][a-z]+ing", words[0]):
+        if len(words) >= 2 and _GERUND_RE.fullmatch(words[0]):
             return  # "Revisiting ResNets: ...", "Rethinking X: ...": a verb phrase about X, not a name
         if len(words) >= 2 and rules.is_plural_class(words) and not any(rules.is_name_like(w) for w in words):
             return  # "Sleeper Agents: ...": a catch phrase naming a kind of thing, not one thing
@@ -706,7 +706,7 @@ class NameRules:
                     etype = (shape or (rules.type_from_long_form(words) if len(words) > 1 else None)
                              or (rules.HEAD_TYPE[texts[j - 2].lower()] if appositive else None)
                              or self._context_type(doc, tv, j, e))
-                    if shape == "Model" and not any(rules.is_size(w) for w in re.split(r"[\s_-]+", surface)):
+                    if shape == "Model" and not any(rules.is_size(w) for w in rules.NAME_SEGMENTS_RE.split(surface)):
                         # "Mindspeed-MLLM, a distributed ... training framework": the appositive
                         # says what it is; a name ending in LLM/Net only suggests a model
                         etype = self._context_type(doc, tv, j, e) or etype
@@ -769,6 +769,7 @@ _PROPOSE_STOP = frozenset(
 
 
 _UNIT_LETTERS = frozenset("KMBT")
+_GERUND_RE = re.compile(r"[A-Z][a-z]+ing")
 # "RLIPv2" -> ("RLIP", "v2"); "Quamba2" -> ("Quamba", "2"): a coined name with a version number
 _VERSIONED_RE = re.compile(r"([A-Za-z][A-Za-z-]*[A-Za-z])(v?\d+(?:\.\d+)?)")
 _NAME_HEADS = frozenset("model models network networks transformer transformers".split())

@@ -233,9 +233,12 @@ def is_size(text: str) -> bool:
     return bool(_SIZE_RE.match(text))
 
 
+_VERSION_RE = re.compile(r"^v?\d+(?:\.\d+)*[a-z]?$", re.IGNORECASE)
+
+
 def is_version(text: str) -> bool:
     """"v2", "2", "3.5", "2.5": a version segment."""
-    return bool(re.match(r"^v?\d+(?:\.\d+)*[a-z]?$", text, re.IGNORECASE))
+    return bool(_VERSION_RE.match(text))
 
 
 def is_variant_segment(text: str) -> bool:
@@ -282,6 +285,14 @@ NAME_END_MODIFIERS = frozenset(
 _NAMEY_RE = re.compile(r"[A-Z].*[A-Z]|[A-Za-z].*\d|\d.*[A-Za-z]|^[a-z]+[A-Z]")
 
 
+# compiled once: re.match(pattern_string, ...) looks the pattern up in re's cache on every call
+_DIGIT_START_RE = re.compile(r"^\d")
+_TWO_CAPITALS_RE = re.compile(r"[A-Z]{2}")
+_NAME_SEPARATORS_RE = re.compile(r"[\s_\-–/]+")
+_CAPITALIZED_WORD_RE = re.compile(r"^[A-Z][a-z]+$")
+_LOWERCASE_WORD_RE = re.compile(r"^[a-z]{2,}$")
+
+
 @lru_cache(maxsize=200_000)
 def is_name_like(text: str) -> bool:
     """A token written like a coined name: inner capitals (LaCLIP, COAT), letters with digits (T3)."""
@@ -289,12 +300,12 @@ def is_name_like(text: str) -> bool:
         return False
     if is_number_format(text) or normalize_key(text) in GENERIC_KEYS:
         return False
-    if re.match(r"^\d", text) and not re.search(r"[A-Z]{2}", text):
+    if _DIGIT_START_RE.match(text) and not _TWO_CAPITALS_RE.search(text):
         return False  # 1.54x, 3rd, 10k
-    segs = [x for x in re.split(r"[\s_\-–/]+", text) if x]
-    if len(segs) >= 2 and all(re.match(r"^[A-Z][a-z]+$", x) for x in segs):
+    segs = [x for x in _NAME_SEPARATORS_RE.split(text) if x]
+    if len(segs) >= 2 and all(_CAPITALIZED_WORD_RE.match(x) for x in segs):
         return False  # Vision-Language, Large-Scale: capitalized ordinary words
-    if len(segs) >= 2 and re.match(r"^[a-z]{2,}$", segs[0]):
+    if len(segs) >= 2 and _LOWERCASE_WORD_RE.match(segs[0]):
         return False  # text-to-SQL, far-OOD: a lowercase word starts a descriptive compound
     if not text[0].isalpha():
         return False
@@ -348,14 +359,20 @@ METHOD_HEADS = frozenset(
 )
 
 
+NAME_SEGMENTS_RE = re.compile(r"[\s_-]+")
+_DATASET_END_RE = re.compile(r"(?:Bench|Eval|QA|Arena)$")
+_BENCH_END_RE = re.compile(r"bench$", re.IGNORECASE)
+_MODEL_END_RE = re.compile(r"(?:GPT|LLM|LM|BERT|VLM|Net|Former|former|Diffusion)$")
+
+
 def type_from_name(name: str) -> str | None:
     """Type implied by a name's own shape: sizes mean a model, "-Bench"/"QA" a dataset."""
-    segs = [s for s in re.split(r"[\s_-]+", name) if s]
+    segs = [s for s in NAME_SEGMENTS_RE.split(name) if s]
     if any(is_size(s) for s in segs):
         return "Model"
-    if re.search(r"(?:Bench|Eval|QA|Arena)$", name) or re.search(r"bench$", name, re.IGNORECASE):
+    if _DATASET_END_RE.search(name) or _BENCH_END_RE.search(name):
         return "Dataset"
-    if re.search(r"(?:GPT|LLM|LM|BERT|VLM|Net|Former|former|Diffusion)$", name):
+    if _MODEL_END_RE.search(name):
         return "Model"
     return None
 
