@@ -426,10 +426,13 @@ def type_from_head_words(words: list[str]) -> str | None:
     return found
 
 
+_NOT_ALNUM_RE = re.compile(r"[^A-Za-z0-9]")
+
+
 @lru_cache(maxsize=200_000)
 def is_short_acronym(text: str) -> bool:
     """NMT, VLA, SD: capitals-only and at most 4 letters; before "model(s)" such a word names a class."""
-    letters = re.sub(r"[^A-Za-z0-9]", "", text)
+    letters = _NOT_ALNUM_RE.sub("", text)
     return len(letters) <= 4 and letters.isupper()
 
 
