@@ -10,7 +10,6 @@ name is typed (a default must not outvote evidence).
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -579,7 +578,7 @@ class NameRules:
         """Type from "X, a/an ... HEAD", "X is a ... HEAD", "X HEAD" or "HEAD X" anywhere in the doc."""
         texts, keys, starts, ends, spaced = tv
         key = "".join(keys[s:e])
-        votes = Counter()
+        votes: dict[str, int] = {}  # insertion-ordered: a tie goes to the first type seen
         span_len = e - s
         first = keys[s]
         last_end = -1
@@ -587,9 +586,9 @@ class NameRules:
             if i >= last_end and "".join(keys[i : i + span_len]) == key:
                 t = self._type_around(texts, i, i + span_len)
                 if t:
-                    votes[t] += 1
+                    votes[t] = votes.get(t, 0) + 1
                 last_end = i + span_len
-        return votes.most_common(1)[0][0] if votes else None
+        return max(votes, key=votes.__getitem__) if votes else None
 
     @staticmethod
     def _type_around(texts, s, e) -> str | None:
