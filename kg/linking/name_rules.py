@@ -10,7 +10,6 @@ name is typed (a default must not outvote evidence).
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -54,8 +53,7 @@ class NameRules:
         n = len(texts)
         covered = [None] * n  # token -> kb match index
         for mi, (s, e, cands, conf) in enumerate(kb_matches):
-            for k in range(s, e):
-                covered[k] = mi
+            covered[s:e] = [mi] * (e - s)
         found = []
         title_end = title_end_token(doc)
         self._variants(doc, tv, kb_matches, found)
@@ -64,7 +62,8 @@ class NameRules:
         # a compound name with a size segment: Canary-1B, Skywork-PRM-7B, Nemotron-Nano-12B-v2
         at_start, at_end = token_index(doc)
         seen = set()
-        for m in rules.SIZE_TOKEN_RE.finditer(text):
+        hardware, size, format_technique = rules.shape_rules_may_match(text)
+        for m in rules.SIZE_TOKEN_RE.finditer(text) if size else ():
             k = at_start.get(m.start(1))
             if k is None or k in seen:
                 continue
@@ -87,7 +86,7 @@ class NameRules:
                 if "".join(keys[s : k - 1]) in own:
                     continue  # "APOLLO-Mini": a variant of the paper's own (typed) name, see the resolver
                 found.append((s, e, "Model", "size-shape", 0.75, False, None, None))
-        for s, e, m in _token_spans(doc, rules.HARDWARE_RE.finditer(text)):
+        for s, e, m in _token_spans(doc, rules.HARDWARE_RE.finditer(text)) if hardware else ():
             if covered[s] is None and (len(m.group()) >= 4 or self._near_hw_word(texts, s, e)):
                 if s > 0 and spaced[s - 1] and keys[s - 1] in rules.HARDWARE_VENDOR_KEYS:
                     s -= 1  # "NVIDIA L40S": the maker is part of a hardware product's name
@@ -100,12 +99,12 @@ class NameRules:
             name = text[starts[s] : ends[e - 1]]
             if e == k + 1 and covered[s] is None and rules.DATASET_SHAPE_RE.fullmatch(name) and rules.is_name_like(name):
                 found.append((s, e, "Dataset", "dataset-shape", 0.75, False, None, None))
-        for m in rules.FORMAT_TECHNIQUE_RE.finditer(text):
+        for m in rules.FORMAT_TECHNIQUE_RE.finditer(text) if format_technique else ():
             k = at_end.get(m.start())
             if k is not None and k + 1 < n and rules.is_number_format(texts[k]):
                 found.append((k, k + 2, "Method", "format-technique", 0.75, False, None, None))
         # "X benchmark", "the X dataset", "X models": a coined name right before a type noun
-        for m in rules.HEAD_NOUN_RE.finditer(text):
+        for m in rules.find_matches_at(rules.HEAD_NOUN_RE, text, rules.HEAD_NOUN_STARTS):
             h = at_start.get(m.start(1))
             if h is None or h < 1 or texts[h - 1] in JOINERS or not keys[h - 1]:
                 continue
@@ -286,7 +285,7 @@ class NameRules:
         text = doc_text(doc)
         at_start, at_end = token_index(doc)
         n = len(texts)
-        for m in rules.EXAMPLES_CUE_RE.finditer(text):
+        for m in rules.find_matches_at(rules.EXAMPLES_CUE_RE, text, rules.EXAMPLES_CUE_STARTS):
             k = at_end.get(m.end())
             if k is None:
                 continue
@@ -550,7 +549,7 @@ class NameRules:
             return
         if words[0].lower() in ("the", "a", "an", "on", "towards", "toward", "why", "how", "what", "when"):
             return
-        if len(words) >= 2 and re.fullmatch(r"[A-Z][a-z]+ing", words[0]):
+        if len(words) >= 2 and _GERUND_RE.fullmatch(words[0]):
             return  # "Revisiting ResNets: ...", "Rethinking X: ...": a verb phrase about X, not a name
         if len(words) >= 2 and rules.is_plural_class(words) and not any(rules.is_name_like(w) for w in words):
             return  # "Sleeper Agents: ...": a catch phrase naming a kind of thing, not one thing
@@ -579,7 +578,7 @@ class NameRules:
         """Type from "X, a/an ... HEAD", "X is a ... HEAD", "X HEAD" or "HEAD X" anywhere in the doc."""
         texts, keys, starts, ends, spaced = tv
         key = "".join(keys[s:e])
-        votes = Counter()
+        votes: dict[str, int] = {}  # insertion-ordered: a tie goes to the first type seen
         span_len = e - s
         first = keys[s]
         last_end = -1
@@ -587,9 +586,9 @@ class NameRules:
             if i >= last_end and "".join(keys[i : i + span_len]) == key:
                 t = self._type_around(texts, i, i + span_len)
                 if t:
-                    votes[t] += 1
+                    votes[t] = votes.get(t, 0) + 1
                 last_end = i + span_len
-        return votes.most_common(1)[0][0] if votes else None
+        return max(votes, key=votes.__getitem__) if votes else None
 
     @staticmethod
     def _type_around(texts, s, e) -> str | None:
@@ -641,8 +640,7 @@ class NameRules:
             if low not in rules.INTRO_VERBS and not naming:
                 continue
             lo, hi = sentence_bounds(doc, i)
-            before = {t.lower() for t in texts[lo:i]}
-            if not before & {"we", "our", "paper", "work", "study", "article", "report", "here"} and not (
+            if _AUTHOR_WORDS.isdisjoint(map(str.lower, texts[lo:i])) and not (
                     i - 1 >= lo and texts[i - 1] in own and low in ("introduces", "proposes", "presents")):
                 # "RLIPv2 introduces Asymmetric Language-Image Fusion (ALIF)": the paper's own named
                 # thing (the title's name) introducing a part of it speaks for the paper
@@ -707,7 +705,7 @@ class NameRules:
                     etype = (shape or (rules.type_from_long_form(words) if len(words) > 1 else None)
                              or (rules.HEAD_TYPE[texts[j - 2].lower()] if appositive else None)
                              or self._context_type(doc, tv, j, e))
-                    if shape == "Model" and not any(rules.is_size(w) for w in re.split(r"[\s_-]+", surface)):
+                    if shape == "Model" and not any(rules.is_size(w) for w in rules.NAME_SEGMENTS_RE.split(surface)):
                         # "Mindspeed-MLLM, a distributed ... training framework": the appositive
                         # says what it is; a name ending in LLM/Net only suggests a model
                         etype = self._context_type(doc, tv, j, e) or etype
@@ -757,6 +755,8 @@ _PHRASE_END = frozenset(
 )
 
 
+# Words before "propose/introduce/..." that make the paper the subject ("we", "this paper")
+_AUTHOR_WORDS = frozenset("we our paper work study article report here".split())
 _PROPOSE_SKIP = frozenset(
     """a an the our two three this these novel new simple effective efficient general unified scalable
     first principled lightweight generalizable versatile powerful large small comprehensive open
@@ -768,6 +768,7 @@ _PROPOSE_STOP = frozenset(
 
 
 _UNIT_LETTERS = frozenset("KMBT")
+_GERUND_RE = re.compile(r"[A-Z][a-z]+ing")
 # "RLIPv2" -> ("RLIP", "v2"); "Quamba2" -> ("Quamba", "2"): a coined name with a version number
 _VERSIONED_RE = re.compile(r"([A-Za-z][A-Za-z-]*[A-Za-z])(v?\d+(?:\.\d+)?)")
 _NAME_HEADS = frozenset("model models network networks transformer transformers".split())
@@ -814,8 +815,8 @@ def _token_positions(doc: Doc, words) -> list[int]:
 
 
 def _indices(items: list, value) -> list[int]:
-    """Where value occurs in items, in order. list.count and list.index compare in C: ~8x fewer
-    instructions than a comprehension over enumerate() (or a compress/map scan) of the tokens."""
+    """Where value occurs in items, in order. list.count and list.index compare in C: about half
+    the instructions of a comprehension over enumerate() of the tokens."""
     out = []
     i = -1
     for _ in range(items.count(value)):

@@ -21,6 +21,7 @@ _SLUG_SEP_RE = re.compile(r"[^0-9a-z.+]+")
 # not between digits go first (decided on the original text, as _DROP_RE's look-arounds are),
 # then str.translate deletes every other character that is not a letter, digit, ".", "+" or "#".
 _LONE_DOT_RE = re.compile(r"(?<!\d)\.|\.(?!\d)")
+_DASHES_RE = re.compile(r"-{2,}")
 _KEEP = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+#")
 _ASCII_DROP = {c: None for c in range(128) if chr(c) not in _KEEP}
 
@@ -38,8 +39,8 @@ def slugify(text: str) -> str:
     s = unicodedata.normalize("NFKC", text).lower()
     s = s.replace("&", "")
     s = _SLUG_SEP_RE.sub("-", s)
-    s = re.sub(r"(?<!\d)\.|\.(?!\d)", "-", s)
-    s = re.sub(r"-{2,}", "-", s).strip("-.+")
+    s = _LONE_DOT_RE.sub("-", s)
+    s = _DASHES_RE.sub("-", s).strip("-.+")
     return s or "x"
 
 

@@ -10,6 +10,7 @@ supported: abbreviations written "LF (long form)", names split across a line-bro
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from functools import lru_cache
 
@@ -176,7 +177,49 @@ DATASET_SHAPE_RE = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*?(?:-?Bench|-
 # "53.0% on ProcessBench", "accuracy on Math-Hard": results are reported on a benchmark.
 SCORE_ON_RE = re.compile(r"(?:%|\bpoints?|\baccuracy|\bscores?|\bF1|\bBLEU|\bpass@\d+|\bEM) on (?:the )?(?=[A-Z])")
 HEAD_NOUN_RE = re.compile(r" (benchmarks?|datasets?|corpus|suite|leaderboard|testbed|models?)(?![\w-])")
+# Every HEAD_NOUN_RE match starts with one of these (see find_matches_at).
+HEAD_NOUN_STARTS = (" benchmark", " dataset", " corpus", " suite", " leaderboard", " testbed", " model")
 SIZE_TOKEN_RE = re.compile(r"([0-9](?<=[-_ ][0-9])[0-9]*(?:\.[0-9]+)?[BMKTbmkt])(?![\w.+]|\.[0-9])")
+# Pre-tests for the rare shape rules: HARDWARE_RE and SIZE_TOKEN_RE test a character class at
+# every character, FORMAT_TECHNIQUE_RE starts a match at every space (50-110k instructions an
+# abstract each), yet most abstracts have no hardware, sizes or number formats. bytes.translate
+# maps character classes to one byte each; substring searches on that shape (C speed, a third of
+# the cost) rule the regexes out.
+_CAPITAL_DIGIT_SHAPE = bytes.maketrans(b"AHBVLI0123456789", b"AAAAAA0000000000")
+_DIGIT_UNIT_SHAPE = bytes.maketrans(b"0123456789BMKTbmkt", b"0000000000BBBBBBBB")
+_FORMAT_TECHNIQUE_SHAPE_RE = re.compile(rb"0 (?:training|quantization|inference|pre-?training)")
+
+
+def shape_rules_may_match(text: str) -> tuple[bool, bool, bool]:
+    """Whether HARDWARE_RE, SIZE_TOKEN_RE, FORMAT_TECHNIQUE_RE may match text (False: they cannot).
+
+    Hardware needs a capital A/H/B/V/L/I before a digit (A100, GH200, MI300X) or "RTX", "TPU",
+    "Gaudi"; a size a digit before a unit letter; a format technique a digit, a space and the
+    technique word (~6%, ~30% and ~3% of abstracts).
+    """
+    raw = text.encode("utf-8", "surrogatepass")
+    shape = raw.translate(_CAPITAL_DIGIT_SHAPE)
+    hardware = b"A0" in shape or "RTX" in text or "TPU" in text or "Gaudi" in text
+    size = b"0B" in raw.translate(_DIGIT_UNIT_SHAPE)
+    return hardware, size, _FORMAT_TECHNIQUE_SHAPE_RE.search(shape) is not None
+
+
+def find_matches_at(regex: re.Pattern, text: str, starts: tuple[str, ...]) -> list[re.Match]:
+    """regex.finditer(text) for a regex whose matches each begin with one of the strings starts
+    and cannot overlap (HEAD_NOUN_RE, EXAMPLES_CUE_RE): regex.match at each occurrence of those.
+
+    A regex that starts with " " begins a match attempt at every space (~70k instructions an
+    abstract); str.find jumps between the occurrences of a string at C speed.
+    """
+    at = set()
+    for literal in starts:
+        p = text.find(literal)
+        while p >= 0:
+            at.add(p)
+            p = text.find(literal, p + 1)
+    return [m for m in map(regex.match, itertools.repeat(text), sorted(at)) if m]
+
+
 INTRO_TOKENS = frozenset(
     w
     for stem in "propos introduc present develop design releas construct creat curat devis contribut".split()
@@ -190,9 +233,12 @@ def is_size(text: str) -> bool:
     return bool(_SIZE_RE.match(text))
 
 
+_VERSION_RE = re.compile(r"^v?\d+(?:\.\d+)*[a-z]?$", re.IGNORECASE)
+
+
 def is_version(text: str) -> bool:
     """"v2", "2", "3.5", "2.5": a version segment."""
-    return bool(re.match(r"^v?\d+(?:\.\d+)*[a-z]?$", text, re.IGNORECASE))
+    return bool(_VERSION_RE.match(text))
 
 
 def is_variant_segment(text: str) -> bool:
@@ -239,6 +285,14 @@ NAME_END_MODIFIERS = frozenset(
 _NAMEY_RE = re.compile(r"[A-Z].*[A-Z]|[A-Za-z].*\d|\d.*[A-Za-z]|^[a-z]+[A-Z]")
 
 
+# compiled once: re.match(pattern_string, ...) looks the pattern up in re's cache on every call
+_DIGIT_START_RE = re.compile(r"^\d")
+_TWO_CAPITALS_RE = re.compile(r"[A-Z]{2}")
+_NAME_SEPARATORS_RE = re.compile(r"[\s_\-–/]+")
+_CAPITALIZED_WORD_RE = re.compile(r"^[A-Z][a-z]+$")
+_LOWERCASE_WORD_RE = re.compile(r"^[a-z]{2,}$")
+
+
 @lru_cache(maxsize=200_000)
 def is_name_like(text: str) -> bool:
     """A token written like a coined name: inner capitals (LaCLIP, COAT), letters with digits (T3)."""
@@ -246,12 +300,12 @@ def is_name_like(text: str) -> bool:
         return False
     if is_number_format(text) or normalize_key(text) in GENERIC_KEYS:
         return False
-    if re.match(r"^\d", text) and not re.search(r"[A-Z]{2}", text):
+    if _DIGIT_START_RE.match(text) and not _TWO_CAPITALS_RE.search(text):
         return False  # 1.54x, 3rd, 10k
-    segs = [x for x in re.split(r"[\s_\-–/]+", text) if x]
-    if len(segs) >= 2 and all(re.match(r"^[A-Z][a-z]+$", x) for x in segs):
+    segs = [x for x in _NAME_SEPARATORS_RE.split(text) if x]
+    if len(segs) >= 2 and all(_CAPITALIZED_WORD_RE.match(x) for x in segs):
         return False  # Vision-Language, Large-Scale: capitalized ordinary words
-    if len(segs) >= 2 and re.match(r"^[a-z]{2,}$", segs[0]):
+    if len(segs) >= 2 and _LOWERCASE_WORD_RE.match(segs[0]):
         return False  # text-to-SQL, far-OOD: a lowercase word starts a descriptive compound
     if not text[0].isalpha():
         return False
@@ -305,14 +359,20 @@ METHOD_HEADS = frozenset(
 )
 
 
+NAME_SEGMENTS_RE = re.compile(r"[\s_-]+")
+_DATASET_END_RE = re.compile(r"(?:Bench|Eval|QA|Arena)$")
+_BENCH_END_RE = re.compile(r"bench$", re.IGNORECASE)
+_MODEL_END_RE = re.compile(r"(?:GPT|LLM|LM|BERT|VLM|Net|Former|former|Diffusion)$")
+
+
 def type_from_name(name: str) -> str | None:
     """Type implied by a name's own shape: sizes mean a model, "-Bench"/"QA" a dataset."""
-    segs = [s for s in re.split(r"[\s_-]+", name) if s]
+    segs = [s for s in NAME_SEGMENTS_RE.split(name) if s]
     if any(is_size(s) for s in segs):
         return "Model"
-    if re.search(r"(?:Bench|Eval|QA|Arena)$", name) or re.search(r"bench$", name, re.IGNORECASE):
+    if _DATASET_END_RE.search(name) or _BENCH_END_RE.search(name):
         return "Dataset"
-    if re.search(r"(?:GPT|LLM|LM|BERT|VLM|Net|Former|former|Diffusion)$", name):
+    if _MODEL_END_RE.search(name):
         return "Model"
     return None
 
@@ -366,10 +426,13 @@ def type_from_head_words(words: list[str]) -> str | None:
     return found
 
 
+_NOT_ALNUM_RE = re.compile(r"[^A-Za-z0-9]")
+
+
 @lru_cache(maxsize=200_000)
 def is_short_acronym(text: str) -> bool:
     """NMT, VLA, SD: capitals-only and at most 4 letters; before "model(s)" such a word names a class."""
-    letters = re.sub(r"[^A-Za-z0-9]", "", text)
+    letters = _NOT_ALNUM_RE.sub("", text)
     return len(letters) <= 4 and letters.isupper()
 
 
@@ -465,6 +528,8 @@ def is_not_a_mention(texts: list[str], spaced, start: int, end: int) -> bool:
 EXAMPLES_CUE_RE = re.compile(
     r" (?=[(silef])(?:\(?(?:such as|including|like|e\.g\.,?|for example,?|from)(?= )|\((?=[A-Z][^()]*,[^()]*\)))"
 )
+# Every EXAMPLES_CUE_RE match starts with one of these (see find_matches_at).
+EXAMPLES_CUE_STARTS = (" (", " such as", " including", " like", " e.g.", " for example", " from")
 EXAMPLE_HEAD_TYPE = {"benchmarks": "Dataset", "datasets": "Dataset", "corpora": "Dataset", "models": "Model",
                      "llms": "Model", "vlms": "Model", "methods": "Method", "algorithms": "Method",
                      "techniques": "Method", "optimizers": "Method", "architectures": "Model"}

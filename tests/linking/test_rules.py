@@ -3,6 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kg.corpus import read_papers
 from kg.linking import rules
 from kg.linking.rules import find_abbreviation, map_offsets, prepare_text
 
@@ -62,6 +63,62 @@ def test_number_formats_are_not_hardware(text):
 @pytest.mark.parametrize("text", ["H100", "A100", "MI300X", "TPUv4", "GB200"])
 def test_hardware_shapes(text):
     assert rules.is_hardware_shape(text)
+
+
+_SHAPE_REGEXES = (rules.HARDWARE_RE, rules.SIZE_TOKEN_RE, rules.FORMAT_TECHNIQUE_RE)
+
+
+def _assert_shape_pretest_admits_matches(text):
+    may = rules.shape_rules_may_match(text)
+    for regex, allowed in zip(_SHAPE_REGEXES, may):
+        assert allowed or regex.search(text) is None, (regex.pattern, text)
+
+
+@pytest.mark.parametrize("text", [
+    "trained on 8 NVIDIA H100 GPUs", "MI300X and GB200", "RTX 4090", "a TPU v4 pod", "Gaudi 2",
+    "Llama-3-8B and Qwen 1.5B", "FP8 training", "INT4 quantization and BF16 pre-training",
+])
+def test_shape_rules_may_match_admits_each_rule(text):
+    assert any(regex.search(text) for regex in _SHAPE_REGEXES)
+    _assert_shape_pretest_admits_matches(text)
+
+
+def test_shape_rules_may_match_rules_out_plain_text():
+    assert rules.shape_rules_may_match("We propose a method for training models. It works.") == (False, False, False)
+
+
+def test_shape_rules_may_match_never_misses_a_match_in_the_sample_corpus():
+    for paper in read_papers():
+        _assert_shape_pretest_admits_matches(prepare_text(paper.title, paper.abstract)[0])
+
+
+@given(st.lists(st.sampled_from(
+    list("AHBVLGMRTIXPUaudiBMKTbmkt0123456789 -_.+\u00e9v\ud800")
+    + ["training", "quantization", "inference", "pre-training", "Gaudi", "TPU", "RTX"]), max_size=30).map("".join))
+def test_shape_rules_may_match_never_misses_a_match(text):
+    _assert_shape_pretest_admits_matches(text)
+
+
+_STARTED_REGEXES = ((rules.HEAD_NOUN_RE, rules.HEAD_NOUN_STARTS), (rules.EXAMPLES_CUE_RE, rules.EXAMPLES_CUE_STARTS))
+
+
+def _assert_find_matches_at_is_finditer(text):
+    for regex, starts in _STARTED_REGEXES:
+        expected = [(m.span(), m.groups()) for m in regex.finditer(text)]
+        assert [(m.span(), m.groups()) for m in rules.find_matches_at(regex, text, starts)] == expected, text
+
+
+def test_find_matches_at_equals_finditer_on_the_sample_corpus():
+    for paper in read_papers():
+        _assert_find_matches_at_is_finditer(prepare_text(paper.title, paper.abstract)[0])
+
+
+@given(st.lists(st.sampled_from(
+    list("( ,.-aAsX") + ["such as", "including", "like", "e.g.", "e.g.,", "for example,", "from", "models", "model",
+                         "benchmark", "datasets", "corpus", "suite", "leaderboard", "testbed", "Foo, Bar)"]),
+    max_size=20).map("".join))
+def test_find_matches_at_equals_finditer(text):
+    _assert_find_matches_at_is_finditer(text)
 
 
 @pytest.mark.parametrize("text", ["COAT", "LaCLIP", "T3", "FreePRM", "Qwen2.5-VL"])
