@@ -54,6 +54,8 @@ def compile_alias_index(kb: KnowledgeBase):
 _CAMEL_JOIN_RE = re.compile(r"[a-z][A-Z]")
 _SEPARATOR_RE = re.compile(r"[\s_-]")
 _PLAIN_WORD_RE = re.compile(r"[A-Za-z][a-z]+")
+# a possessive token whose "s" the normalized key of a name keeps ("humanityslastexam")
+_INNER_POSSESSIVES = frozenset({"'s", "’s", "'S"})
 
 
 def _plain_words_apart(surface: str) -> bool:
@@ -66,7 +68,8 @@ def scan_keys(texts, keys, spaced, index, prefixes, max_tokens: int = 12):
     """Longest matches of index keys over concatenated token keys.
 
     Tokens join across whitespace and hyphens, and across a slash written without spaces
-    ("ViT-B/16", "CNN/DailyMail"; spaced is None: never); any other punctuation ends a candidate. index
+    ("ViT-B/16", "CNN/DailyMail"; spaced is None: never); a possessive inside a name adds its "s"
+    ("Humanity's Last Exam", never at the end: "PRIME's" is not PRIMEs); any other punctuation ends a candidate. index
     maps a key to (base key, plural) -- plural forms are indexed too, so the loop only does
     set and dict lookups. Returns the longest match starting at each token (overlaps are left
     to the resolver) as (start, end, base key, plural) with end exclusive.
@@ -89,6 +92,10 @@ def scan_keys(texts, keys, spaced, index, prefixes, max_tokens: int = 12):
             nk = keys[j]
             if not nk:
                 if texts[j] in JOINERS or (texts[j] == "/" and spaced is not None and not spaced[j - 1] and not spaced[j]):
+                    j += 1
+                    continue
+                if texts[j] in _INNER_POSSESSIVES and key + "s" in prefixes:
+                    key += "s"  # no hit is taken here: one must follow the possessive
                     j += 1
                     continue
                 break

@@ -223,3 +223,15 @@ def test_camel_case_name_written_apart_keeps_its_case(kb, find_paper):
     assert any(le.entity.id == "llama-2-70b" for le in ents)
     ents = _entities(kb, find_paper("Flash Attention"))
     assert any(le.entity.id == "flashattention" for le in ents)
+
+
+def test_possessive_inside_a_kb_name_matches_and_one_after_a_name_ends_it(kb, find_paper):
+    # a sentence of the Humanity's Last Exam abstract (arXiv 2501.14249), not in the sample corpus
+    nlp = build_nlp(kb, spans_key="")
+    text = "To address this, we introduce Humanity's Last Exam (HLE), a multi-modal benchmark at the frontier of human knowledge."
+    doc = run_pipeline(nlp, text, 0)
+    spans = {text[doc[s].idx : doc[e - 1].idx + len(doc[e - 1])]: ids for s, e, ids, _c in doc.user_data[KB_MATCHES]}
+    assert spans.get("Humanity's Last Exam") == ("humanitys-last-exam",)
+    # "YOLO's mean average precision": the name ends before its possessive
+    ents = _entities(kb, find_paper("YOLO's mean"))
+    assert any(m.text == "YOLO" for le in ents for m in le.mentions)

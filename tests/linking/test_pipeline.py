@@ -265,6 +265,9 @@ def _longest_matches_unpruned(texts, keys, spaced, index, max_tokens=12):
                 slash = texts[j] == "/" and spaced is not None and not spaced[j - 1] and not spaced[j]
                 if texts[j] in JOINERS or slash:
                     continue
+                if texts[j] in ("'s", "’s", "'S"):
+                    key += "s"
+                    continue
                 break
             key += keys[j]
             if key in index:
