@@ -74,7 +74,6 @@ SUFFIX_TAIL = 8
 _SIMPLE_RE = re.compile(r"([A-Za-z]+|[0-9]+)([,.;:?!]?)")
 # "(DPO),", "Task-Specific", "ResNet-50": plain segments joined by hyphens, in optional parentheses
 _COMPOUND_RE = re.compile(r"(\(?)((?:[A-Za-z]+|[0-9]+)(?:-(?:[A-Za-z]+|[0-9]+))*)(\)?)([,.;:]?)")
-_SEGMENT_RE = re.compile(r"-|[^-]+")
 # "0.17", "1,398", "10%", "0.1%,": a number, an optional percent sign and punctuation
 _NUMBER_RE = re.compile(r"([0-9]+(?:[.,][0-9]+)*)(%?)([,.;:]?)")
 # "actor's", "DFT's,": a word and its possessive
@@ -228,9 +227,16 @@ class KGTokenizer:
                 else:
                     cache[chunk] = self._entry(pieces)
                 continue
-            pieces = [m.group(1)] if m.group(1) else []
-            pieces += _SEGMENT_RE.findall(m.group(2))
-            pieces += [g for g in (m.group(3), m.group(4)) if g]
+            opening, core, closing, punct = m.groups()
+            segments = core.split("-")
+            pieces = ["-"] * (2 * len(segments) - 1)  # the segments with a hyphen between each two
+            pieces[::2] = segments
+            if opening:
+                pieces.insert(0, opening)
+            if closing:
+                pieces.append(closing)
+            if punct:
+                pieces.append(punct)
             if _joins_special_case(pieces, rules, prefixes):
                 hard.append(chunk)
             else:
