@@ -6,7 +6,7 @@ once per doc and cached there too (the char offset -> token index maps over it, 
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 from spacy.attrs import IDX, ORTH, SPACY
 from spacy.tokens import Doc
@@ -136,13 +136,7 @@ def title_end_token(doc: Doc) -> int:
 
 
 def sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
+    """Token range of the sentence holding token i (sentence starts ascend: a binary search)."""
     sents = doc.user_data.get(SENTS) or [0]
-    n = len(doc)
-    lo, hi = 0, n
-    for s in sents:
-        if s <= i:
-            lo = s
-        else:
-            hi = s
-            break
-    return lo, hi
+    k = bisect_right(sents, i)
+    return (sents[k - 1] if k else 0), (sents[k] if k < len(sents) else len(doc))

@@ -159,8 +159,10 @@ class KBMatcher:
                 reach = end
                 conf = 0.9 if len(cands) == 1 else 0.5
                 matches.append((start, end, cands, conf))
-        if matches and matches[0][0] < title_end_token(doc):
-            matches = self._without_title_case_words(texts, keys, title_end_token(doc), matches)
+        if matches:
+            title_end = title_end_token(doc)
+            if matches[0][0] < title_end:
+                matches = self._without_title_case_words(texts, keys, title_end, matches)
         doc.user_data[KB_MATCHES] = matches
         return doc
 

@@ -136,16 +136,16 @@ class NameRules:
                 found.append((s, e, "Dataset", "score-on", 0.65, False, None, None))
         self._title_prefix(doc, tv, title_end, covered, kb_matches, found)
         self._proposed(doc, tv, covered, kb_matches, found)
-        self._novel_appositives(doc, tv, covered, kb_matches, found)
+        self._novel_appositives(doc, tv, title_end, covered, kb_matches, found)
         self._our_named(doc, tv, covered, found)
         self._described(doc, tv, covered, found)
         self._own_name_variants(doc, tv, covered, found)
         self._examples(doc, tv, covered, found)
-        self._list_members(doc, tv, covered, kb_matches, found)
+        self._list_members(doc, tv, title_end, covered, kb_matches, found)
         doc.user_data[FOUND] = found
         return doc
 
-    def _novel_appositives(self, doc, tv, covered, kb_matches, found):
+    def _novel_appositives(self, doc, tv, title_end, covered, kb_matches, found):
         """"X, a novel framework for ...": X is introduced, typed by the appositive's head.
 
         Also an abstract that opens with "X is a/an ...": the paper presents X.
@@ -153,7 +153,7 @@ class NameRules:
         texts, keys, starts, ends, spaced = tv
         _at_start, at_end = token_index(doc)
         text = doc_text(doc)
-        a = title_end_token(doc)
+        a = title_end
         if a + 3 < len(texts) and texts[a + 1] in ("is", "are") and texts[a + 2].lower() in ("a", "an") and covered[a] is None:
             s, e = compound_around(texts, keys, spaced, a)
             name = text[starts[s] : ends[e - 1]]
@@ -367,7 +367,7 @@ class NameRules:
                 etype = rules.type_from_name(name) or rules.HEAD_TYPE.get(head if paren else m.group(1).lower()) or "Method"
                 found.append((j, e, etype, "proposed", 0.75, True, None, None))
 
-    def _list_members(self, doc, tv, covered, kb_matches, found):
+    def _list_members(self, doc, tv, title_end, covered, kb_matches, found):
         """"Whisper, Seamless, OWSM, and Canary-1B": unknown names listed with typed ones share their type.
 
         Only coined-looking names join (or any capitalized name when two listed items agree on
@@ -385,7 +385,6 @@ class NameRules:
         if len(typed) < 1:
             return
         taken = {k for f in found for k in range(f[0], f[1])}
-        title_end = title_end_token(doc)
         for _round in range(3):
             added = False
             for (s, e), etype in list(typed.items()):

@@ -19,11 +19,12 @@ _DROP_RE = re.compile(r"[^\w.+#]|_|(?<!\d)\.|\.(?!\d)")
 _SLUG_SEP_RE = re.compile(r"[^0-9a-z.+]+")
 # ASCII text (NFKC leaves it unchanged) takes two C-speed passes instead of _DROP_RE: the dots
 # not between digits go first (decided on the original text, as _DROP_RE's look-arounds are),
-# then str.translate deletes every other character that is not a letter, digit, ".", "+" or "#".
+# then bytes.translate deletes every other character that is not a letter, digit, ".", "+" or "#"
+# (str.translate with a deletion dict looks each character up in the dict: about 4x slower).
 _LONE_DOT_RE = re.compile(r"(?<!\d)\.|\.(?!\d)")
 _DASHES_RE = re.compile(r"-{2,}")
 _KEEP = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+#")
-_ASCII_DROP = {c: None for c in range(128) if chr(c) not in _KEEP}
+_ASCII_DROP = bytes(c for c in range(128) if chr(c) not in _KEEP)
 
 
 @lru_cache(maxsize=200_000)
@@ -57,4 +58,4 @@ def _drop_ascii(text: str) -> str:
         return text
     if "." in text:
         text = _LONE_DOT_RE.sub("", text)
-    return text.translate(_ASCII_DROP)
+    return text.encode("ascii").translate(None, _ASCII_DROP).decode("ascii")
