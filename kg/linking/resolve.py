@@ -408,6 +408,7 @@ class Resolver:
     def _repeats(self, doc, tv, cands, abbrev_map, labels):
         """Other occurrences in this document of discovered names and defined short forms."""
         texts, keys, starts, ends, spaced = tv
+        text = doc_text(doc)
         index: dict[str, tuple] = {}
         exact: dict[str, str] = {}
         capitals: set[str] = set()  # one-word names with inner capitals ("ESPORT", "REcycling", "UltraEdit")
@@ -415,7 +416,7 @@ class Resolver:
             key = c[3]
             if key is None or key[0] == "kb" or c[2] in ("head-noun",):
                 continue
-            surface = doc_text(doc)[starts[c[0]] : ends[c[1] - 1]]
+            surface = text[starts[c[0]] : ends[c[1] - 1]]
             k = normalize_key(surface)
             if k and k not in index:
                 index[k] = (key, c[4])
@@ -436,10 +437,10 @@ class Resolver:
             if (s, e) in existing:
                 continue
             if k in exact:
-                lt = letters_of(doc_text(doc)[starts[s] : ends[e - 1]])
+                lt = letters_of(text[starts[s] : ends[e - 1]])
                 if lt != exact[k] and not (plural and lt == exact[k] + "s"):
                     continue
-            elif k in capitals and not any(ch.isupper() for ch in doc_text(doc)[starts[s] + 1 : ends[e - 1]]):
+            elif k in capitals and not any(ch.isupper() for ch in text[starts[s] + 1 : ends[e - 1]]):
                 continue  # "esports" is not the paper's ESPORT: a stylized name keeps its inner capitals
             key, etype = index[k]
             cands.append([s, e, "repeat", key, etype, 0.8, ()])
