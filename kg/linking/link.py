@@ -37,6 +37,8 @@ def _nlp_for(kb: KnowledgeBase):
         _WORKER.clear()
         _WORKER[id(kb)] = nlp
         _WORKER["kb"] = kb  # keeps kb alive so its id is not reused
+        # its components, read once: this nlp stays private to the map step, nobody adds pipes
+        _WORKER["procs"] = (nlp, tuple(p for _name, p in nlp.pipeline))
     return nlp
 
 
@@ -48,7 +50,8 @@ def link_one(nlp, title: str, abstract: str):
     corpus-level search of names that other papers define.
     """
     text, abstract_start, words = prepare_text(title, abstract)
-    doc = run_pipeline(nlp, text, abstract_start)
+    cached = _WORKER.get("procs")
+    doc = run_pipeline(nlp, text, abstract_start, cached[1] if cached is not None and cached[0] is nlp else None)
     linked, unresolved, abbrevs = doc.user_data[LINKED]
     word_starts = [w[0] for w in words]
 
@@ -57,15 +60,15 @@ def link_one(nlp, title: str, abstract: str):
         field, fs, fe = map_offsets(words, word_starts, cs, ce)
         return (field, fs, fe, text[cs:ce], text[ss:se], conf)
 
-    out = []
-    for key, etype, label, parent, intro, conf, mentions in linked:
-        out.append((key, etype, label, parent, intro, conf, tuple(convert(m) for m in mentions)))
-    unres = tuple((ids, convert(m), letters) for ids, m, letters in unresolved)
+    # list comprehensions, then tuple(): cheaper than tuple() over a generator
+    out = tuple([(key, etype, label, parent, intro, conf, tuple([convert(m) for m in mentions]))
+                 for key, etype, label, parent, intro, conf, mentions in linked])
+    unres = tuple([(ids, convert(m), letters) for ids, m, letters in unresolved])
     texts, keys, starts, ends, _spaced = token_view(doc)
     # what the corpus-level step needs to look for names defined in other papers
-    sents = tuple(starts[i] for i in doc.user_data.get(SENTS, [0]))
+    sents = tuple([starts[i] for i in doc.user_data.get(SENTS, [0])])
     scan = (text, words, tuple(texts), tuple(keys), tuple(starts), tuple(ends), sents)
-    return tuple(out), unres, abbrevs, scan
+    return out, unres, abbrevs, scan
 
 
 def _map_worker(args):

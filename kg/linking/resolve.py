@@ -13,6 +13,7 @@ so the corpus-level step can resolve them from other papers' definitions, or dro
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from itertools import compress
 
@@ -21,7 +22,7 @@ from spacy.tokens import Doc
 
 from kg.linking import rules
 from kg.linking.doc_view import (
-    ABBREVS, FOUND, JOINERS, KB_MATCHES, LINKED, doc_text, sentence_bounds, title_end_token, token_view,
+    ABBREVS, FOUND, JOINERS, KB_MATCHES, LINKED, SENTS, doc_text, title_end_token, token_view,
 )
 from kg.linking.kb import KnowledgeBase
 from kg.linking.kb_matcher import scan_keys, with_plurals
@@ -188,10 +189,14 @@ class Resolver:
         unresolved = []
         span_list = []
         generic = self.kb.generic
+        # sentence starts plus the end: the sentence of token s is bounds[i - 1]:bounds[i] with
+        # i = bisect_right(bounds, s) (as doc_view.sentence_bounds, without its loop per mention)
+        bounds = [*(doc.user_data.get(SENTS) or [0]), len(doc)]
         for s, e, rule, key, etype, conf, ids in chosen:
             if key is not None and key[0] == "kb" and key[1] in generic:
                 continue  # a broad class ("diffusion models"): its words are covered, not reported
-            lo, hi = sentence_bounds(doc, s)
+            i = bisect_right(bounds, s, 0, len(bounds) - 1)
+            lo, hi = bounds[i - 1], bounds[i]
             mention = (starts[s], ends[e - 1], starts[lo], ends[hi - 1], conf)
             if key is None:
                 unresolved.append((ids, mention, letters_of(doc_text(doc)[starts[s] : ends[e - 1]])))
@@ -403,6 +408,7 @@ class Resolver:
     def _repeats(self, doc, tv, cands, abbrev_map, labels):
         """Other occurrences in this document of discovered names and defined short forms."""
         texts, keys, starts, ends, spaced = tv
+        text = doc_text(doc)
         index: dict[str, tuple] = {}
         exact: dict[str, str] = {}
         capitals: set[str] = set()  # one-word names with inner capitals ("ESPORT", "REcycling", "UltraEdit")
@@ -410,7 +416,7 @@ class Resolver:
             key = c[3]
             if key is None or key[0] == "kb" or c[2] in ("head-noun",):
                 continue
-            surface = doc_text(doc)[starts[c[0]] : ends[c[1] - 1]]
+            surface = text[starts[c[0]] : ends[c[1] - 1]]
             k = normalize_key(surface)
             if k and k not in index:
                 index[k] = (key, c[4])
@@ -431,10 +437,10 @@ class Resolver:
             if (s, e) in existing:
                 continue
             if k in exact:
-                lt = letters_of(doc_text(doc)[starts[s] : ends[e - 1]])
+                lt = letters_of(text[starts[s] : ends[e - 1]])
                 if lt != exact[k] and not (plural and lt == exact[k] + "s"):
                     continue
-            elif k in capitals and not any(ch.isupper() for ch in doc_text(doc)[starts[s] + 1 : ends[e - 1]]):
+            elif k in capitals and not any(ch.isupper() for ch in text[starts[s] + 1 : ends[e - 1]]):
                 continue  # "esports" is not the paper's ESPORT: a stylized name keeps its inner capitals
             key, etype = index[k]
             cands.append([s, e, "repeat", key, etype, 0.8, ()])
