@@ -37,8 +37,6 @@ def _nlp_for(kb: KnowledgeBase):
         _WORKER.clear()
         _WORKER[id(kb)] = nlp
         _WORKER["kb"] = kb  # keeps kb alive so its id is not reused
-        # its components, read once: this nlp stays private to the map step, nobody adds pipes
-        _WORKER["procs"] = (nlp, tuple(p for _name, p in nlp.pipeline))
     return nlp
 
 
@@ -50,8 +48,7 @@ def link_one(nlp, title: str, abstract: str):
     corpus-level search of names that other papers define.
     """
     text, abstract_start, words = prepare_text(title, abstract)
-    cached = _WORKER.get("procs")
-    doc = run_pipeline(nlp, text, abstract_start, cached[1] if cached is not None and cached[0] is nlp else None)
+    doc = run_pipeline(nlp, text, abstract_start)
     linked, unresolved, abbrevs = doc.user_data[LINKED]
     word_starts = [w[0] for w in words]
 

@@ -71,15 +71,11 @@ def build_nlp(kb: KnowledgeBase | None = None, *, spans_key: str = "kg.entities"
     return nlp
 
 
-def run_pipeline(nlp: Language, text: str, abstract_start: int, procs=None) -> Doc:
-    """Tokenize and run every component, with the abstract start known to the components.
-
-    procs: the components to run, if the caller keeps them (nlp.pipeline rebuilds its list on
-    every access: ~0.3% of a document's time); default: nlp.pipeline.
-    """
+def run_pipeline(nlp: Language, text: str, abstract_start: int) -> Doc:
+    """Tokenize and run every component, with the abstract start known to the components."""
     doc = nlp.make_doc(text)
     doc.user_data[ABSTRACT_START] = abstract_start
     doc.user_data[TEXT] = text
-    for proc in procs if procs is not None else [p for _name, p in nlp.pipeline]:
+    for _name, proc in nlp.pipeline:
         doc = proc(doc)
     return doc
