@@ -6,25 +6,18 @@ matching of short to long form is rules.find_abbreviation.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.linking import rules
-from kg.linking.doc_view import ABBREVS, JOINERS, SENTS, compound_around, doc_text, token_index, token_view
+from kg.linking.doc_view import ABBREVS, JOINERS, compound_around, doc_text, sentence_bounds, token_index, token_view
 
 _LONG_PAREN_RE = re.compile(r"\((?=[A-Z][^()]{4,100}\))")
 _PAREN_RE = re.compile(r"\((?=[^()\s]{2,14}\))")
 # literal first (a letter must precede the comma, checked in code): 15x faster than "[a-zA-Z], or"
 _COMMA_OR_RE = re.compile(r", or ([A-Z][A-Za-z0-9&+-]{1,11})(?=,| for short| \()")
 _ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-
-
-def _sentence_start(doc: Doc, i: int) -> int:
-    """First token of the sentence of token i (doc_view.sentence_bounds' start, by bisection)."""
-    sents = doc.user_data.get(SENTS) or [0]
-    return sents[bisect_right(sents, i) - 1]
 
 
 @Language.factory("kg_abbreviations_v1", default_config={})
@@ -58,7 +51,7 @@ class AbbreviationFinder:
             short = "".join(texts[i + 1 : j])
             if not rules.is_short_form(short):
                 continue
-            lo = _sentence_start(doc, i)
+            lo, _hi = sentence_bounds(doc, i)
             # words of the long form, without hyphen tokens (they would count as words)
             idx = [k for k in range(max(lo, i - 24), i) if keys[k]]
             start = rules.find_abbreviation([texts[k] for k in idx], short)
@@ -92,7 +85,7 @@ class AbbreviationFinder:
             if not rules.is_short_form(short) or not short[:1].isupper():
                 continue
             comma = i - 2  # "," "or" SHORT
-            lo = _sentence_start(doc, comma)
+            lo, _hi = sentence_bounds(doc, comma)
             idx = [k for k in range(max(lo, comma - 24), comma) if keys[k]]
             start = rules.find_abbreviation([texts[k] for k in idx], short)
             if start is None or not texts[idx[start]][:1].isupper():

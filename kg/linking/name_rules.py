@@ -284,7 +284,6 @@ class NameRules:
         texts, keys, starts, ends, spaced = tv
         text = doc_text(doc)
         at_start, at_end = token_index(doc)
-        n = len(texts)
         for m in rules.find_matches_at(rules.EXAMPLES_CUE_RE, text, rules.EXAMPLES_CUE_STARTS):
             k = at_end.get(m.end())
             if k is None:

@@ -13,7 +13,6 @@ so the corpus-level step can resolve them from other papers' definitions, or dro
 """
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import Counter
 from itertools import compress
 
@@ -22,7 +21,7 @@ from spacy.tokens import Doc
 
 from kg.linking import rules
 from kg.linking.doc_view import (
-    ABBREVS, FOUND, JOINERS, KB_MATCHES, LINKED, SENTS, doc_text, title_end_token, token_view,
+    ABBREVS, FOUND, JOINERS, KB_MATCHES, LINKED, doc_text, sentence_bounds, title_end_token, token_view,
 )
 from kg.linking.kb import KnowledgeBase
 from kg.linking.kb_matcher import scan_keys, with_plurals
@@ -189,14 +188,10 @@ class Resolver:
         unresolved = []
         span_list = []
         generic = self.kb.generic
-        # sentence starts plus the end: the sentence of token s is bounds[i - 1]:bounds[i] with
-        # i = bisect_right(bounds, s) (as doc_view.sentence_bounds, without its loop per mention)
-        bounds = [*(doc.user_data.get(SENTS) or [0]), len(doc)]
         for s, e, rule, key, etype, conf, ids in chosen:
             if key is not None and key[0] == "kb" and key[1] in generic:
                 continue  # a broad class ("diffusion models"): its words are covered, not reported
-            i = bisect_right(bounds, s, 0, len(bounds) - 1)
-            lo, hi = bounds[i - 1], bounds[i]
+            lo, hi = sentence_bounds(doc, s)
             mention = (starts[s], ends[e - 1], starts[lo], ends[hi - 1], conf)
             if key is None:
                 unresolved.append((ids, mention, letters_of(doc_text(doc)[starts[s] : ends[e - 1]])))
