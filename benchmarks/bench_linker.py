@@ -10,7 +10,9 @@ Corpora:
 Also reports the knowledge-base load time (cold parse vs warm compiled cache) and the
 pipeline build time, and compares pipeline variants (spaCy's tokenizer vs kg_tokenizer_v1, full vs
 basic lexical attributes) in the same run as ratios, checking their outputs are identical.
-Usage: .venv/bin/python benchmarks/bench_linker.py [--n 2000] [--rounds 3] [--processes 1]
+Builds: the first pass over the sample in fresh processes (what `kg build` does), the linker
+compiled (mypyc, setup.py) vs its pure-Python sources (KG_PURE_PYTHON=1), interleaved.
+Usage: .venv/bin/python benchmarks/bench_linker.py [--n 2000] [--rounds 3] [--processes 1] [--fresh 5]
 """
 from __future__ import annotations
 
@@ -18,7 +20,9 @@ import argparse
 import os
 import random
 import re
+import statistics
 import string
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +35,7 @@ from kg.linking import kb as kb_module  # noqa: E402
 from kg.linking.link import link_one, link_papers  # noqa: E402
 from kg.linking import normalize, rules  # noqa: E402
 from kg.linking import doc_view  # noqa: E402
+from kg.linking.compiled import is_compiled  # noqa: E402
 from kg.linking.pipeline import build_nlp  # noqa: E402
 from kg.linking.rules import prepare_text  # noqa: E402
 from kg.records import Paper  # noqa: E402
@@ -132,12 +137,53 @@ def compare(label: str, papers, kb, rounds: int) -> None:
           f"{a / best['kg tokenizer, basic lex attrs'][1]:.2f}x")
 
 
+# one fresh process: load the KB, build the pipeline, time the first pass over the sample
+_FIRST_PASS = """
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from kg.corpus import read_papers
+from kg.linking.compiled import is_compiled
+from kg.linking.kb import load_kb
+from kg.linking.link import _nlp_for, link_one
+nlp, papers = _nlp_for(load_kb()), list(read_papers())
+c = time.process_time()
+for p in papers:
+    link_one(nlp, p.title, p.abstract)
+print(is_compiled(), len(papers) / (time.process_time() - c))
+"""
+
+
+def compare_builds(runs: int) -> None:
+    """Compiled vs pure-Python linker, each in `runs` fresh processes, interleaved."""
+    rates: dict[bool, list[float]] = {True: [], False: []}
+    root = str(Path(__file__).resolve().parents[1])
+    for _ in range(runs):
+        for pure in (False, True):
+            env = {k: v for k, v in os.environ.items() if k != "KG_PURE_PYTHON"}
+            if pure:
+                env["KG_PURE_PYTHON"] = "1"
+            out = subprocess.run([sys.executable, "-c", _FIRST_PASS, root], env=env, capture_output=True,
+                                 text=True, check=True).stdout.split()
+            rates[out[0] == "True"].append(float(out[1]))
+    pure = statistics.median(rates[False])
+    print(f"builds: first pass over the sample in {runs} fresh processes each (median; min-max), CPU rate")
+    print(f"  pure Python (KG_PURE_PYTHON=1)   {pure:8,.0f} abstracts/s ({min(rates[False]):,.0f}-{max(rates[False]):,.0f})")
+    if not rates[True]:
+        print("  compiled: not installed (pip install without KG_PURE_PYTHON compiles it)")
+        return
+    fast = statistics.median(rates[True])
+    print(f"  compiled (mypyc)                 {fast:8,.0f} abstracts/s ({min(rates[True]):,.0f}-{max(rates[True]):,.0f})"
+          f"; ratio compiled/pure {fast / pure:.2f}x")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=2000, help="recombined abstracts")
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds per variant (best kept)")
     ap.add_argument("--processes", type=int, default=2, help="also time link_papers with this many processes")
+    ap.add_argument("--fresh", type=int, default=5, help="fresh processes per build (compiled, pure Python)")
     args = ap.parse_args()
+    print(f"linker build in this process: {'compiled (mypyc)' if is_compiled() else 'pure Python'}")
 
     with tempfile.TemporaryDirectory() as cache:
         os.environ["KG_CACHE_DIR"] = cache
@@ -183,6 +229,8 @@ def main() -> None:
         single = len(synth) / (time.perf_counter() - t)
         print(f"  link_papers, {args.processes} processes vs 1: {multi:,.0f} vs {single:,.0f} abstracts/s wall"
               f" (ratio {multi / single:.2f}; second run has a warm tokenizer cache)")
+    if args.fresh:
+        compare_builds(args.fresh)
     print(f"machine load average (1 min) at end: {os.getloadavg()[0]:.1f}")
 
 

@@ -4,6 +4,8 @@
     for pe in link_papers(read_papers()):
         ...
 """
+# first: decides whether the modules below load compiled or from their sources
+from kg.linking import compiled  # noqa: F401  isort: skip
 from kg.linking.kb import KnowledgeBase, load_kb
 
 __all__ = ["KnowledgeBase", "link_papers", "load_kb"]

@@ -55,7 +55,7 @@ def token_view(doc: Doc):
             texts.append(hit[0])
             keys.append(hit[1])
             ends.append(s + hit[2])
-        spaced = arr[:, 2].tolist()  # 0/1 ints: whitespace follows the token
+        spaced = list(map(bool, arr[:, 2].tolist()))  # whether whitespace follows the token
         tv = (texts, keys, starts, ends, spaced)
         doc.user_data[TV] = tv
     return tv

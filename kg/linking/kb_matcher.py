@@ -32,7 +32,7 @@ def compile_alias_index(kb: KnowledgeBase):
     OpenLLaMA), and ordinary words do not match it when the match cuts a hyphenated word
     ("Efficient Zero-Knowledge").
     """
-    index: dict[str, list[tuple[str, str | None, bool, bool]]] = {}
+    index: dict[str, list[tuple[str, str | None, bool, str | None]]] = {}
     for eid, ent in kb.entities.items():
         exact_all = eid in kb.case_sensitive
         for surface in (ent.label, *ent.aliases):
@@ -113,7 +113,7 @@ def scan_keys(texts, keys, spaced, index, prefixes, max_tokens: int = 12):
 
 def with_plurals(index: dict) -> tuple[dict, frozenset]:
     """key -> (key, False) plus key+"s" -> (key, True), and every prefix of those keys."""
-    lookup = {}
+    lookup: dict[str, tuple[str, bool]] = {}
     for key in index:
         if key[-1:].isalpha() and len(key) >= 2:
             lookup.setdefault(key + "s", (key, True))

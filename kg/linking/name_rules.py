@@ -51,17 +51,17 @@ class NameRules:
         kb_matches = doc.user_data.get(KB_MATCHES, [])
         text = doc_text(doc)
         n = len(texts)
-        covered = [None] * n  # token -> kb match index
+        covered: list[int | None] = [None] * n  # token -> kb match index
         for mi, (s, e, cands, conf) in enumerate(kb_matches):
             covered[s:e] = [mi] * (e - s)
-        found = []
+        found: list[tuple] = []
         title_end = title_end_token(doc)
         self._variants(doc, tv, kb_matches, found)
         self._glued(doc, tv, kb_matches, covered, found)
         # candidates come from regular expressions over the text (fast), mapped back to tokens
         # a compound name with a size segment: Canary-1B, Skywork-PRM-7B, Nemotron-Nano-12B-v2
         at_start, at_end = token_index(doc)
-        seen = set()
+        seen: set[int] = set()
         hardware, size, format_technique = rules.shape_rules_may_match(text)
         for m in rules.SIZE_TOKEN_RE.finditer(text) if size else ():
             k = at_start.get(m.start(1))

@@ -160,19 +160,21 @@ class Resolver:
                     lt = letters_of("".join(texts[c[0] : c[1]]))
                     if lt in disowned and lt not in abbrev_map:
                         continue
-                    k = redefined.get(lt)
-                    if k is not None and c[3] != k:
-                        c[2], c[3] = "repeat", k
+                    hit = redefined.get(lt)
+                    if hit is not None and c[3] != hit:
+                        c[2], c[3] = "repeat", hit
                 kept.append(c)
             cands = kept
         # resolve ambiguous KB spans from this document's context
         for c in cands:
             if c[3] is None and c[2] == "kb":
-                c[3] = self._disambiguate(doc, tv, c, abbrev_map, unique_ids)
-                if c[3] is not None:
+                # (a name of its own: after `c[3] is None`, mypy types c[3] as None even once
+                # reassigned, and the compiled `c[3] is not None` was always False)
+                sense = c[3] = self._disambiguate(doc, tv, c, abbrev_map, unique_ids)
+                if sense is not None:
                     # the sense used here counts at corpus level: other papers' bare uses of
                     # this short form resolve only when every paper agrees on one sense
-                    abbrev_map.setdefault(letters_of("".join(texts[c[0] : c[1]])), c[3])
+                    abbrev_map.setdefault(letters_of("".join(texts[c[0] : c[1]])), sense)
         # later mentions of discovered names and defined short forms
         self._suffixed_variants(doc, tv, cands, abbrev_map, introduced_keys, new_types, labels)
         self._repeats(doc, tv, cands, abbrev_map, labels)

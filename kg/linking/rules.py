@@ -319,7 +319,7 @@ _UNITS = frozenset("GHz MHz FLOPs GFLOPs TFLOPs PFLOPs TOPS GiB MiB TiB".split()
 def is_digit_led_name(text: str) -> bool:
     """"4KPro", "3DGS": a coined name that starts with digits (not "7B", "16GB", "3D", "10GHz")."""
     m = _DIGIT_LED_RE.fullmatch(text)
-    return bool(m) and len(m.group(1)) >= 3 and m.group(1) not in _UNITS and _NAMEY_RE.search(m.group(1)) is not None
+    return m is not None and len(m.group(1)) >= 3 and m.group(1) not in _UNITS and _NAMEY_RE.search(m.group(1)) is not None
 
 
 # ---------------------------------------------------------------------------------------------

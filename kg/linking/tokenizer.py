@@ -159,7 +159,7 @@ class KGTokenizer:
     def __call__(self, text: str) -> Doc:
         chunks = text.split(" ")
         cache = self._cache
-        entries = list(map(cache.get, chunks))
+        entries: list = list(map(cache.get, chunks))
         if None in entries:
             missing = {c for c, e in zip(chunks, entries) if e is None}
             # cached chunks are never empty and hold no whitespace: only new ones need the check
@@ -173,7 +173,7 @@ class KGTokenizer:
         # an entry is (piece, key, space after, string id) four by four: one pass flattens them all
         flat = list(chain.from_iterable(entries))
         spaced = flat[2::4]
-        spaced[-1] = 0  # no space after the last chunk
+        spaced[-1] = False  # no space after the last chunk
         # string ids: Doc looks each up in the vocab directly (a str costs two hashes and calls)
         doc = Doc(self.vocab, words=flat[3::4], spaces=spaced)
         offsets = doc.to_array(_OFFSET_ATTRS)  # char starts and lengths, as spaCy computed them
@@ -193,7 +193,7 @@ class KGTokenizer:
         prefixes = self._specials[1]
         # half the new chunks are one plain ASCII word or number: cached in one C-level pass
         plain = [c for c in chunks if (c.isalpha() or c.isdigit()) and c.isascii() and c not in rules]
-        cache.update(zip(plain, zip(plain, map(str.lower, plain), repeat(1), map(self._add_string, plain))))
+        cache.update(zip(plain, zip(plain, map(str.lower, plain), repeat(True), map(self._add_string, plain))))
         hard = []
         for chunk in chunks:
             if chunk in cache:
@@ -208,7 +208,7 @@ class KGTokenizer:
                     if word in rules:
                         hard.append(chunk)
                     elif punct:  # "models," "work." : a plain word, then a punctuation entry made once
-                        cache[chunk] = (word, word.lower(), 0, self._add_string(word)) + self._punct_entry(punct)
+                        cache[chunk] = (word, word.lower(), False, self._add_string(word)) + self._punct_entry(punct)
                     else:
                         cache[chunk] = self._entry((chunk,))
                     continue
@@ -229,18 +229,18 @@ class KGTokenizer:
                 continue
             opening, core, closing, punct = m.groups()
             segments = core.split("-")
-            pieces = ["-"] * (2 * len(segments) - 1)  # the segments with a hyphen between each two
-            pieces[::2] = segments
+            parts = ["-"] * (2 * len(segments) - 1)  # the segments with a hyphen between each two
+            parts[::2] = segments
             if opening:
-                pieces.insert(0, opening)
+                parts.insert(0, opening)
             if closing:
-                pieces.append(closing)
+                parts.append(closing)
             if punct:
-                pieces.append(punct)
-            if _joins_special_case(pieces, rules, prefixes):
+                parts.append(punct)
+            if _joins_special_case(parts, rules, prefixes):
                 hard.append(chunk)
             else:
-                cache[chunk] = self._entry(tuple(pieces))
+                cache[chunk] = self._entry(tuple(parts))
         if hard:
             self._add_hard(sorted(hard))  # sorted: a deterministic order of the one spaCy call
 
@@ -307,11 +307,11 @@ class KGTokenizer:
         """The cache entry of one chunk: (piece, key, whitespace after, string id) for each piece, flat."""
         if len(pieces) == 1:
             p = pieces[0]
-            return (p, token_key(p), 1, self._add_string(p))
-        entry = []
+            return (p, token_key(p), True, self._add_string(p))
+        entry: list = []
         for p in pieces:  # a plain loop: half the cost of chaining zip and map iterators for 2-5 pieces
-            entry += (p, token_key(p), 0, self._add_string(p))
-        entry[-2] = 1  # whitespace after the last piece
+            entry += (p, token_key(p), False, self._add_string(p))
+        entry[-2] = True  # whitespace after the last piece
         return tuple(entry)
 
     @contextmanager
@@ -330,7 +330,7 @@ class KGTokenizer:
         self._cache.clear()
 
     @property
-    def rules(self):
+    def rules(self) -> dict:
         return self.base.rules
 
     def add_special_case(self, string: str, substrings) -> None:

@@ -159,7 +159,8 @@ def test_token_index_maps_token_offsets_to_indices_and_misses_to_none(tokenizers
     # the index of the last doc asked for is reused; another doc gets its own
     other = ours("A short (DPO) sentence.")
     assert [token_index(other)[0].get(i) for i in (8, 9, 10)] == [2, 3, None]
-    assert token_index(other) is token_index(other)
+    # built once a document (compiled, the pair itself is a new tuple each call)
+    assert all(a is b for a, b in zip(token_index(other), token_index(other)))
     assert token_index(doc)[0].get(max(want_start)) == len(doc) - 1
 
 
