@@ -70,7 +70,7 @@ class AbbreviationFinder:
         return doc
 
     @staticmethod
-    def _comma_or(doc, texts, keys, spaced, found):
+    def _comma_or(doc: Doc, texts: list[str], keys: list[str], spaced: list[bool], found):
         """"Meta Reinforcement Fine-Tuning, or MRT, ...", "Leave-One-Out K-Nearest-Neighbor, or LOOK for short"."""
         at_start, _at_end = token_index(doc)
         text = doc_text(doc)
@@ -93,7 +93,7 @@ class AbbreviationFinder:
             found.append((idx[start], comma, s, e))
 
     @staticmethod
-    def _short_then_long(doc, texts, keys, spaced, found):
+    def _short_then_long(doc: Doc, texts: list[str], keys: list[str], spaced: list[bool], found):
         """"PRIME (Process Reinforcement through IMplicit rEwards)": the long form in parentheses."""
         at_start, _at_end = token_index(doc)
         n = len(texts)

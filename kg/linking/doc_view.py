@@ -25,6 +25,9 @@ LINKED = "kg.linked"    # resolver output, see Resolver
 ABSTRACT_START = "kg.abstract_start"
 TEXT = "kg.text"
 
+# (texts, keys, char starts, char ends, whitespace after) of a doc's tokens; typed for mypyc
+TokenView = tuple[list[str], list[str], list[int], list[int], list[bool]]
+
 JOINERS = frozenset({"-", "–", "_"})
 SENT_END = frozenset({".", "!", "?"})
 
@@ -37,7 +40,7 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
-def token_view(doc: Doc):
+def token_view(doc: Doc) -> TokenView:
     """Token texts, normalized keys, char starts/ends, and whether whitespace follows (cached)."""
     tv = doc.user_data.get(TV)
     if tv is None:
@@ -88,7 +91,7 @@ class OffsetIndex:
         return self.get(offset) is not None
 
 
-# (token view, its token index) of the last doc asked for: its components ask ~15 times in a row.
+# (token starts, token index) of the last doc asked for: its components ask ~15 times in a row.
 # Not kept in doc.user_data, which Doc.to_bytes serializes with msgpack (plain data only).
 _LAST_INDEX: tuple = (None, None)
 
@@ -96,15 +99,15 @@ _LAST_INDEX: tuple = (None, None)
 def token_index(doc: Doc) -> tuple[OffsetIndex, OffsetIndex]:
     """char start -> token index, char end -> token index (over the cached token view)."""
     global _LAST_INDEX
-    tv = token_view(doc)
-    last_tv, ix = _LAST_INDEX
-    if last_tv is not tv:  # the cached token view's identity: its id cannot be reused while held here
-        ix = (OffsetIndex(tv[2]), OffsetIndex(tv[3]))
-        _LAST_INDEX = (tv, ix)
+    starts, ends = token_view(doc)[2:4]
+    last_starts, ix = _LAST_INDEX
+    if last_starts is not starts:  # the cached view's list, held here: its id cannot be reused
+        ix = (OffsetIndex(starts), OffsetIndex(ends))
+        _LAST_INDEX = (starts, ix)
     return ix
 
 
-def compound_around(texts, keys, spaced, k: int) -> tuple[int, int]:
+def compound_around(texts: list[str], keys: list[str], spaced: list[bool], k: int) -> tuple[int, int]:
     """The run of tokens written without spaces (joined by hyphens) that contains token k."""
     s = k
     while s > 0 and not spaced[s - 1] and (keys[s - 1] or texts[s - 1] in JOINERS):

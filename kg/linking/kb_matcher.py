@@ -64,7 +64,8 @@ def _plain_words_apart(surface: str) -> bool:
     return len(parts) >= 2 and all(_PLAIN_WORD_RE.fullmatch(p) for p in parts)
 
 
-def scan_keys(texts, keys, spaced, index, prefixes, max_tokens: int = 12):
+def scan_keys(texts: list[str], keys: list[str], spaced: list[bool] | None, index: dict[str, tuple[str, bool]],
+              prefixes: frozenset[str], max_tokens: int = 12) -> list[tuple[int, int, str, bool]]:
     """Longest matches of index keys over concatenated token keys.
 
     Tokens join across whitespace and hyphens, and across a slash written without spaces

@@ -64,7 +64,7 @@ def link_one(nlp, title: str, abstract: str):
     texts, keys, starts, ends, _spaced = token_view(doc)
     # what the corpus-level step needs to look for names defined in other papers
     sents = tuple([starts[i] for i in doc.user_data.get(SENTS, [0])])
-    scan = (text, words, tuple(texts), tuple(keys), tuple(starts), tuple(ends), sents)
+    scan = (text, words, texts, keys, starts, ends, sents)
     return out, unres, abbrevs, scan
 
 

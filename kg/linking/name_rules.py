@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 from kg.linking import rules
 from kg.linking.doc_view import (
     ABBREVS, FOUND, JOINERS, KB_MATCHES, SENT_END, compound_around, doc_text, sentence_bounds, title_end_token,
-    token_index, token_view,
+    TokenView, token_index, token_view,
 )
 from kg.linking.kb_registry import get_kb
 from kg.linking.normalize import normalize_key
@@ -145,7 +145,7 @@ class NameRules:
         doc.user_data[FOUND] = found
         return doc
 
-    def _novel_appositives(self, doc, tv, title_end, covered, kb_matches, found):
+    def _novel_appositives(self, doc: Doc, tv: TokenView, title_end, covered, kb_matches, found):
         """"X, a novel framework for ...": X is introduced, typed by the appositive's head.
 
         Also an abstract that opens with "X is a/an ...": the paper presents X.
@@ -209,13 +209,13 @@ class NameRules:
             etype = rules.type_from_name(name) or rules.HEAD_TYPE.get(m.group(1).lower()) or "Method"
             found.append((s, e, etype, "proposed", 0.75, True, None, None))
 
-    def _own_name_variants(self, doc, tv, covered, found):
+    def _own_name_variants(self, doc: Doc, tv: TokenView, covered, found):
         """Other versions and sizes of a name the paper introduces: "RLIPv1" beside the title's
         "RLIPv2" (an entity of the same type, not introduced); "the MoMa 1.4B model" (a sized
         variant: a Model, and evidence that MoMa itself is a model)."""
         texts, keys, starts, ends, spaced = tv
         n = len(texts)
-        own = {}
+        own: dict[str, tuple] = {}
         for f in found:
             if f[5] and f[3] in ("title-prefix", "proposed") and f[1] - f[0] == 1:
                 own.setdefault(texts[f[0]], f)
@@ -246,7 +246,7 @@ class NameRules:
                     found.append((i, i + 1, f[2], "list", 0.7, False, None, None))
                     taken.add((i, i + 1))
 
-    def _described(self, doc, tv, covered, found):
+    def _described(self, doc: Doc, tv: TokenView, covered, found):
         """"GigaVerbo, a concatenation of deduplicated Portuguese text corpora", "TRACLM, a family of
         LLMs", "ChartSFT, a comprehensive dataset": a coined name the knowledge base lacks, described
         by an appositive whose head noun types it. Introduced when the sentence speaks of "we"/"our"
@@ -274,7 +274,7 @@ class NameRules:
             intro = any(t.lower() in ("we", "our") for t in texts[lo:hi])
             found.append((s, e, etype, "described", 0.7, intro, None, None))
 
-    def _examples(self, doc, tv, covered, found):
+    def _examples(self, doc: Doc, tv: TokenView, covered, found):
         """"synthetic datasets, including ToCa, SS1M, and ST+MJ", "datasets from Carolina and BrWac",
         "benchmarks (e.g., AIME24/25, AMC23, etc.)": names listed as examples of a typed head noun.
 
@@ -329,7 +329,7 @@ class NameRules:
                 if j < hi and texts[j] not in (",",) and texts[j].lower() not in ("and", "or"):
                     break
 
-    def _our_named(self, doc, tv, covered, found):
+    def _our_named(self, doc: Doc, tv: TokenView, covered, found):
         """"Our first approach is Batch-Scheduled Sampling", "a novel ... technique (Variance Horizon)":
         the paper names its own contribution after a type noun; typed by that noun, introduced."""
         texts, keys, starts, ends, spaced = tv
@@ -366,7 +366,7 @@ class NameRules:
                 etype = rules.type_from_name(name) or rules.HEAD_TYPE.get(head if paren else m.group(1).lower()) or "Method"
                 found.append((j, e, etype, "proposed", 0.75, True, None, None))
 
-    def _list_members(self, doc, tv, title_end, covered, kb_matches, found):
+    def _list_members(self, doc: Doc, tv: TokenView, title_end, covered, kb_matches, found):
         """"Whisper, Seamless, OWSM, and Canary-1B": unknown names listed with typed ones share their type.
 
         Only coined-looking names join (or any capitalized name when two listed items agree on
@@ -415,7 +415,7 @@ class NameRules:
                 break
 
     @staticmethod
-    def _right_item(texts, keys, spaced, e):
+    def _right_item(texts: list[str], keys: list[str], spaced: list[bool], e):
         n = len(texts)
         j = e
         while j + 1 < n and texts[j] == "/" and texts[j + 1].isdigit():
@@ -437,7 +437,7 @@ class NameRules:
         return compound_around(texts, keys, spaced, j) if texts[j][:1].isalnum() else None
 
     @staticmethod
-    def _left_item(texts, keys, spaced, s):
+    def _left_item(texts: list[str], keys: list[str], spaced: list[bool], s):
         j = s - 1
         if j >= 0 and texts[j].lower() in ("and", "or"):
             j -= 1
@@ -458,12 +458,12 @@ class NameRules:
         return (cs, ce) if ce == j + 1 else None
 
     @staticmethod
-    def _near_hw_word(texts, s, e) -> bool:
+    def _near_hw_word(texts: list[str], s: int, e: int) -> bool:
         nxt = texts[e].lower() if e < len(texts) else ""
         prev = texts[s - 1].lower() if s > 0 else ""
         return nxt in ("gpu", "gpus", "tpu", "tpus") or prev in ("nvidia", "amd", "google", "intel")
 
-    def _variants(self, doc, tv, kb_matches, found):
+    def _variants(self, doc: Doc, tv: TokenView, kb_matches, found):
         """A KB model followed by size/version/variant segments: a variant of that model."""
         texts, keys, starts, ends, spaced = tv
         n = len(texts)
@@ -498,7 +498,7 @@ class NameRules:
             if last > e and not any(s < m[0] < last and m[1] >= last for m in kb_matches):
                 found.append((s, last, "Model", "variant", 0.85, False, cands[0], None))
 
-    def _glued(self, doc, tv, kb_matches, covered, found):
+    def _glued(self, doc: Doc, tv: TokenView, kb_matches, covered, found):
         """"B-STaR", "FC-MLP", "Dist-DGL", "Batch-Scheduled Sampling": a capitalized or coined word
         glued by a hyphen to the front of a known name makes a different, longer name (typed like
         the known one). Not when the front is itself known ("CNN-LSTM"), a vendor or a plain
@@ -534,7 +534,7 @@ class NameRules:
                     or front.lower() in rules.MODALITY_WORDS and front[:1].isupper():
                 found.append((s - 1, e, "Dataset", "glued", 0.7, False, None, None))
 
-    def _title_prefix(self, doc, tv, title_end, covered, kb_matches, found):
+    def _title_prefix(self, doc: Doc, tv: TokenView, title_end, covered, kb_matches, found):
         """"Name: subtitle" titles introduce Name."""
         texts, keys, starts, ends, spaced = tv
         colon = next((i for i in range(min(title_end, 8)) if texts[i] == ":"), None)
@@ -572,7 +572,7 @@ class NameRules:
             etype = rules.type_from_head_words(_head_scan(sub))
         found.append((0, colon, etype, "title-prefix", 0.85, True, None, None))
 
-    def _context_type(self, doc, tv, s, e) -> str | None:
+    def _context_type(self, doc: Doc, tv: TokenView, s, e) -> str | None:
         """Type from "X, a/an ... HEAD", "X is a ... HEAD", "X HEAD" or "HEAD X" anywhere in the doc."""
         texts, keys, starts, ends, spaced = tv
         key = "".join(keys[s:e])
@@ -589,7 +589,7 @@ class NameRules:
         return max(votes, key=votes.__getitem__) if votes else None
 
     @staticmethod
-    def _type_around(texts, s, e) -> str | None:
+    def _type_around(texts: list[str], s: int, e: int) -> str | None:
         n = len(texts)
         if e < n:
             t = rules.HEAD_TYPE.get(texts[e].lower())
@@ -620,7 +620,7 @@ class NameRules:
                 return rules.type_from_head_words(_head_scan(window))
         return None
 
-    def _proposed(self, doc, tv, covered, kb_matches, found):
+    def _proposed(self, doc: Doc, tv: TokenView, covered, kb_matches, found):
         """"we propose/introduce/present X", "... named X": the coined name the paper introduces.
 
         After the verb, determiners, adjectives and type nouns may precede the name ("we propose
@@ -711,7 +711,7 @@ class NameRules:
                     self._coordinated(doc, tv, e, hi, covered, etype, found)
                 break
 
-    def _coordinated(self, doc, tv, e, hi, covered, etype, found):
+    def _coordinated(self, doc: Doc, tv: TokenView, e, hi, covered, etype, found):
         """"we introduce TokenAdapt and ColorAdapt": coined names coordinated with an introduced one."""
         texts, keys, starts, ends, spaced = tv
         for _ in range(3):
@@ -774,13 +774,13 @@ _NAME_HEADS = frozenset("model models network networks transformer transformers"
 _DASH_DETERMINERS = frozenset("a an the".split())
 
 
-def _title_case_goes_on(texts, spaced, k, hi) -> bool:
+def _title_case_goes_on(texts: list[str], spaced: list[bool], k: int, hi: int) -> bool:
     """"Correlation-guided Compression": a capitalized word after a hyphenated modifier means the
     Title Case name goes on (in running text "LLM-based framework" ends the name)."""
     return k < hi and spaced[k - 1] and texts[k][:1].isupper() and texts[k].lower() not in _PROPOSE_SKIP
 
 
-def _kind_of_known(texts, spaced, obj_start: int, s: int, e: int) -> bool:
+def _kind_of_known(texts: list[str], spaced: list[bool], obj_start: int, s: int, e: int) -> bool:
     """"we build a general GNN training system", "we introduce a compact VAE": the known name only
     modifies the object, or the object is a new instance of a known kind ("a ... VAE"), so the
     paper does not introduce the known entity itself."""

@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 
 from kg.linking import rules
 from kg.linking.doc_view import (
-    ABBREVS, FOUND, JOINERS, KB_MATCHES, LINKED, doc_text, sentence_bounds, title_end_token, token_view,
+    ABBREVS, FOUND, JOINERS, KB_MATCHES, LINKED, TokenView, doc_text, sentence_bounds, title_end_token, token_view,
 )
 from kg.linking.kb import KnowledgeBase
 from kg.linking.kb_matcher import scan_keys, with_plurals
@@ -230,7 +230,7 @@ class Resolver:
         return doc
 
     # --------------------------------------------------------------------------------------------
-    def _abbrev_entity(self, doc, tv, ls, le, ss, se, kb_matches, new_types, labels, cands):
+    def _abbrev_entity(self, doc: Doc, tv: TokenView, ls, le, ss, se, kb_matches, new_types, labels, cands):
         """The entity a "Long Form (LF)" pair names; adds candidate spans for both parts."""
         texts, keys, starts, ends, spaced = tv
         # the long form must be exactly a KB name: "visual reinforcement learning (VRL)" is not RL
@@ -303,7 +303,7 @@ class Resolver:
             return ids  # a capitalized name typed by the rule as the KB entity is
         return tuple(i for i in ids if i not in self.kb.case_sensitive)
 
-    def _suffixed_variants(self, doc, tv, cands, abbrev_map, introduced_keys, new_types, labels):
+    def _suffixed_variants(self, doc: Doc, tv: TokenView, cands, abbrev_map, introduced_keys, new_types, labels):
         """"STAT-Sel and STAT-Syn", "(FST-D) and (FST-W)": a paper's own short name with a hyphenated
         suffix names a variant of it: another entity of the same type, introduced when the base is."""
         texts, keys, starts, ends, spaced = tv
@@ -371,7 +371,7 @@ class Resolver:
                 return self.kb.entities[m[2][0]].type
         return None
 
-    def _variant_key(self, doc, tv, s, e, family_id, kb_matches):
+    def _variant_key(self, doc: Doc, tv: TokenView, s, e, family_id, kb_matches):
         texts, keys, starts, ends, spaced = tv
         m_end = next(m[1] for m in kb_matches if m[0] == s)
         suffix = doc_text(doc)[starts[m_end] : ends[e - 1]]
@@ -386,7 +386,7 @@ class Resolver:
             return ("kb", vid)
         return ("variant", vid, parent)
 
-    def _disambiguate(self, doc, tv, c, abbrev_map, unique_ids):
+    def _disambiguate(self, doc: Doc, tv: TokenView, c, abbrev_map, unique_ids):
         s, e, _rule, _key, _t, _conf, ids = c
         texts = tv[0]
         letters = letters_of("".join(texts[s:e]))
@@ -402,7 +402,7 @@ class Resolver:
                 return ("kb", i)
         return None
 
-    def _repeats(self, doc, tv, cands, abbrev_map, labels):
+    def _repeats(self, doc: Doc, tv: TokenView, cands, abbrev_map, labels):
         """Other occurrences in this document of discovered names and defined short forms."""
         texts, keys, starts, ends, spaced = tv
         text = doc_text(doc)
@@ -446,7 +446,7 @@ class Resolver:
 _STOP = frozenset("of the a an for and with in on to via by from".split())
 
 
-def _type_after(texts, short_end: int) -> str | None:
+def _type_after(texts: list[str], short_end: int) -> str | None:
     """"the Multi-View Caption (MVCap) dataset": a type noun right after the definition."""
     k = short_end + 1 if short_end < len(texts) and texts[short_end] == ")" else short_end
     if k < len(texts):
@@ -456,7 +456,7 @@ def _type_after(texts, short_end: int) -> str | None:
     return None
 
 
-def _type_of_appositive(texts, short_end: int) -> str | None:
+def _type_of_appositive(texts: list[str], short_end: int) -> str | None:
     """"Physics Context Builders (PCBs), specialized VLMs fine-tuned to ...": the head of an
     appositive after the definition (a last resort: the long form's own words come first)."""
     k = short_end + 1 if short_end < len(texts) and texts[short_end] == ")" else short_end
@@ -467,7 +467,7 @@ def _type_of_appositive(texts, short_end: int) -> str | None:
     return None
 
 
-def _named_as_own_thing(texts, s: int) -> bool:
+def _named_as_own_thing(texts: list[str], s: int) -> bool:
     """"a novel approach called Image Prompt Segmentation (IPSeg)", "a new method, X": the words
     before the name say it names a method, model or dataset, even when it ends in a task word."""
     k = s - 1

@@ -500,7 +500,7 @@ _NOT_NAME_CHARS = frozenset("=<>*^")
 _NEGATING_SUFFIXES = frozenset({"free", "optimal"})
 
 
-def is_not_a_mention(texts: list[str], spaced, start: int, end: int) -> bool:
+def is_not_a_mention(texts: list[str], spaced: list[bool], start: int, end: int) -> bool:
     """Spans that spell a known alias but do not name it.
 
     "T=5" (a formula, not T5), "770M T5" ("M" is the unit of 770, not the start of mT5),
