@@ -20,7 +20,6 @@ Usage: .venv/bin/python benchmarks/bench_build.py [--n 100000] [--processes 1] [
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import re
 import resource
