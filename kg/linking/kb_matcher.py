@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from itertools import compress, count
 from pathlib import Path
 
 from spacy.language import Language
@@ -78,9 +77,10 @@ def scan_keys(texts: list[str], keys: list[str], spaced: list[bool] | None, inde
     n = len(keys)
     out = []
     get = index.get
-    # only tokens whose key starts some indexed key (a C-level filter: about half of them)
-    for i in compress(count(), map(prefixes.__contains__, keys)):
+    for i in range(n):
         key = keys[i]
+        if key not in prefixes:
+            continue  # about half the tokens start no indexed key
         best = get(key)
         j = i + 1
         if best is None and j < n and keys[j] and key + keys[j] not in prefixes:
