@@ -10,7 +10,7 @@ Corpora:
 Also reports the knowledge-base load time (cold parse vs warm compiled cache) and the
 pipeline build time, and compares pipeline variants (spaCy's tokenizer vs kg_tokenizer_v1, full vs
 basic lexical attributes) in the same run as ratios, checking their outputs are identical.
-Builds: the first pass over the sample in fresh processes (what `kg build` does), the linker
+Builds: link_papers over the sample in fresh processes (what `kg build` does), the linker
 compiled (mypyc, setup.py) vs its pure-Python sources (KG_PURE_PYTHON=1), interleaved.
 Usage: .venv/bin/python benchmarks/bench_linker.py [--n 2000] [--rounds 3] [--processes 1] [--fresh 5]
 """
@@ -137,18 +137,19 @@ def compare(label: str, papers, kb, rounds: int) -> None:
           f"{a / best['kg tokenizer, basic lex attrs'][1]:.2f}x")
 
 
-# one fresh process: load the KB, build the pipeline, time the first pass over the sample
+# one fresh process: load the KB, build the pipeline, then link the sample end to end (map and
+# reduce steps, every word new to the vocabulary), as `kg build` does
 _FIRST_PASS = """
 import sys, time
 sys.path.insert(0, sys.argv[1])
 from kg.corpus import read_papers
 from kg.linking.compiled import is_compiled
 from kg.linking.kb import load_kb
-from kg.linking.link import _nlp_for, link_one
-nlp, papers = _nlp_for(load_kb()), list(read_papers())
+from kg.linking.link import _nlp_for, link_papers
+kb, papers = load_kb(), list(read_papers())
+_nlp_for(kb)
 c = time.process_time()
-for p in papers:
-    link_one(nlp, p.title, p.abstract)
+list(link_papers(papers, kb=kb))
 print(is_compiled(), len(papers) / (time.process_time() - c))
 """
 
@@ -166,7 +167,7 @@ def compare_builds(runs: int) -> None:
                                  text=True, check=True).stdout.split()
             rates[out[0] == "True"].append(float(out[1]))
     pure = statistics.median(rates[False])
-    print(f"builds: first pass over the sample in {runs} fresh processes each (median; min-max), CPU rate")
+    print(f"builds: link_papers over the sample in {runs} fresh processes each (median; min-max), CPU rate")
     print(f"  pure Python (KG_PURE_PYTHON=1)   {pure:8,.0f} abstracts/s ({min(rates[False]):,.0f}-{max(rates[False]):,.0f})")
     if not rates[True]:
         print("  compiled: not installed (pip install without KG_PURE_PYTHON compiles it)")

@@ -289,3 +289,19 @@ def test_scan_keys_finds_the_longest_match_at_every_start(nlp, sample_papers):
             assert got == _longest_matches_unpruned(texts, keys, sp, matcher.lookup)
             total += len(got)
     assert total > 1000
+
+
+def test_the_map_step_makes_no_reference_cycles(kb, sample_papers):
+    # link_papers turns the cyclic garbage collector off for the map step (gc_paused): safe only
+    # while linking leaves nothing for it to collect
+    import gc
+
+    from kg.linking.link import _nlp_for, gc_paused, link_one
+
+    nlp = _nlp_for(kb)
+    gc.collect()
+    with gc_paused():
+        assert not gc.isenabled()
+        results = [link_one(nlp, p.title, p.abstract) for p in sample_papers[:150]]
+        assert gc.collect() == 0
+    assert gc.isenabled() and len(results) == 150
