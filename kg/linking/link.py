@@ -180,14 +180,14 @@ def _find_defined_terms(scan, linked, gazetteer):
     if not terms:
         return ()
     text, words, texts, keys, starts, ends, sents = scan
+    hits = scan_keys(texts, keys, None, lookup, prefixes)
+    if not hits:
+        return ()  # most papers
     word_starts = [w[0] for w in words]
     have = {key for key, *_ in linked}
-    taken = set()
-    for key, etype, label, parent, intro, conf, mentions in linked:
-        for m in mentions:
-            taken.add((m[0], m[1]))
+    taken = {(m[0], m[1]) for *_, mentions in linked for m in mentions}
     found: dict[tuple, list] = {}
-    for s, e, k, _plural in scan_keys(texts, keys, None, lookup, prefixes):
+    for s, e, k, _plural in hits:
         key, etype, label = terms[k]
         if key in have:
             continue  # this paper already names it (its own mentions were found in the map step)
@@ -241,7 +241,8 @@ def _build(linked, unresolved, defined, alias_of, new_ids, variant_ids, kb):
     for eid in order:
         g = groups[eid]
         ms = sorted(set(g["mentions"]), key=lambda m: (m[0], m[1], m[2]))
-        mentions = tuple(Mention(text=m[3], field=FIELDS[m[0]], start=m[1], end=m[2], sentence=m[4], confidence=m[5]) for m in ms)
+        # positional: Mention(text, field, start, end, sentence, confidence), ~8 a paper
+        mentions = tuple([Mention(m[3], FIELDS[m[0]], m[1], m[2], m[4], m[5]) for m in ms])
         out.append(LinkedEntity(entity=g["entity"], introduced=g["intro"], confidence=round(g["conf"], 3), mentions=mentions))
     out.sort(key=lambda le: (le.mentions[0].field != "title", le.mentions[0].start) if le.mentions else (True, 0))
     return out
