@@ -305,3 +305,14 @@ def test_the_map_step_makes_no_reference_cycles(kb, sample_papers):
         results = [link_one(nlp, p.title, p.abstract) for p in sample_papers[:150]]
         assert gc.collect() == 0
     assert gc.isenabled() and len(results) == 150
+
+
+def test_token_offsets_follow_from_the_text_as_in_the_token_view(kb, sample_papers):
+    # the reduce step keeps a paper's token texts, not their offsets, and rebuilds these
+    from kg.linking.link import _nlp_for, _token_offsets
+
+    nlp = _nlp_for(kb)
+    for p in sample_papers[:200]:
+        text, abstract_start, _words = prepare_text(p.title, p.abstract)
+        texts, _keys, starts, ends, _spaced = token_view(run_pipeline(nlp, text, abstract_start))
+        assert _token_offsets(text, texts) == (starts, ends)
