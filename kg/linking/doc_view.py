@@ -27,6 +27,7 @@ TEXT = "kg.text"
 
 # (texts, keys, char starts, char ends, whitespace after) of a doc's tokens; typed for mypyc
 TokenView = tuple[list[str], list[str], list[int], list[int], list[bool]]
+KBMatch = tuple[int, int, tuple[str, ...], float]  # (start, end, candidate ids, confidence)
 
 JOINERS = frozenset({"-", "–", "_"})
 SENT_END = frozenset({".", "!", "?"})

@@ -17,8 +17,10 @@ from spacy.tokens import Doc
 from kg.linking import rules
 from kg.linking.doc_view import (
     ABBREVS, FOUND, JOINERS, KB_MATCHES, SENT_END, compound_around, doc_text, sentence_bounds, title_end_token,
-    TokenView, token_index, token_view,
+    KBMatch, TokenView, token_index, token_view,
 )
+
+Covered = list[int | None]  # token -> index of the KB match covering it
 from kg.linking.kb_registry import get_kb
 from kg.linking.normalize import normalize_key
 
@@ -48,10 +50,10 @@ class NameRules:
     def __call__(self, doc: Doc) -> Doc:
         tv = token_view(doc)
         texts, keys, starts, ends, spaced = tv
-        kb_matches = doc.user_data.get(KB_MATCHES, [])
+        kb_matches: list[KBMatch] = doc.user_data.get(KB_MATCHES, [])
         text = doc_text(doc)
         n = len(texts)
-        covered: list[int | None] = [None] * n  # token -> kb match index
+        covered: Covered = [None] * n
         for mi, (s, e, cands, conf) in enumerate(kb_matches):
             covered[s:e] = [mi] * (e - s)
         found: list[tuple] = []
@@ -145,7 +147,8 @@ class NameRules:
         doc.user_data[FOUND] = found
         return doc
 
-    def _novel_appositives(self, doc: Doc, tv: TokenView, title_end, covered, kb_matches, found):
+    def _novel_appositives(self, doc: Doc, tv: TokenView, title_end: int, covered: Covered, kb_matches: list[KBMatch],
+                           found: list[tuple]):
         """"X, a novel framework for ...": X is introduced, typed by the appositive's head.
 
         Also an abstract that opens with "X is a/an ...": the paper presents X.
@@ -167,8 +170,8 @@ class NameRules:
             s, e = compound_around(texts, keys, spaced, k)
             if e != k + 1:
                 continue
-            if covered[s] is not None:
-                mi = covered[s]
+            mi = covered[s]
+            if mi is not None:
                 ids = kb_matches[mi][2]
                 ms = kb_matches[mi][0]
                 before = texts[ms - 1].lower() if ms > 0 else "."
@@ -209,7 +212,7 @@ class NameRules:
             etype = rules.type_from_name(name) or rules.HEAD_TYPE.get(m.group(1).lower()) or "Method"
             found.append((s, e, etype, "proposed", 0.75, True, None, None))
 
-    def _own_name_variants(self, doc: Doc, tv: TokenView, covered, found):
+    def _own_name_variants(self, doc: Doc, tv: TokenView, covered: Covered, found: list[tuple]):
         """Other versions and sizes of a name the paper introduces: "RLIPv1" beside the title's
         "RLIPv2" (an entity of the same type, not introduced); "the MoMa 1.4B model" (a sized
         variant: a Model, and evidence that MoMa itself is a model)."""
@@ -246,7 +249,7 @@ class NameRules:
                     found.append((i, i + 1, f[2], "list", 0.7, False, None, None))
                     taken.add((i, i + 1))
 
-    def _described(self, doc: Doc, tv: TokenView, covered, found):
+    def _described(self, doc: Doc, tv: TokenView, covered: Covered, found: list[tuple]):
         """"GigaVerbo, a concatenation of deduplicated Portuguese text corpora", "TRACLM, a family of
         LLMs", "ChartSFT, a comprehensive dataset": a coined name the knowledge base lacks, described
         by an appositive whose head noun types it. Introduced when the sentence speaks of "we"/"our"
@@ -274,7 +277,7 @@ class NameRules:
             intro = any(t.lower() in ("we", "our") for t in texts[lo:hi])
             found.append((s, e, etype, "described", 0.7, intro, None, None))
 
-    def _examples(self, doc: Doc, tv: TokenView, covered, found):
+    def _examples(self, doc: Doc, tv: TokenView, covered: Covered, found: list[tuple]):
         """"synthetic datasets, including ToCa, SS1M, and ST+MJ", "datasets from Carolina and BrWac",
         "benchmarks (e.g., AIME24/25, AMC23, etc.)": names listed as examples of a typed head noun.
 
@@ -329,7 +332,7 @@ class NameRules:
                 if j < hi and texts[j] not in (",",) and texts[j].lower() not in ("and", "or"):
                     break
 
-    def _our_named(self, doc: Doc, tv: TokenView, covered, found):
+    def _our_named(self, doc: Doc, tv: TokenView, covered: Covered, found: list[tuple]):
         """"Our first approach is Batch-Scheduled Sampling", "a novel ... technique (Variance Horizon)":
         the paper names its own contribution after a type noun; typed by that noun, introduced."""
         texts, keys, starts, ends, spaced = tv
@@ -366,7 +369,8 @@ class NameRules:
                 etype = rules.type_from_name(name) or rules.HEAD_TYPE.get(head if paren else m.group(1).lower()) or "Method"
                 found.append((j, e, etype, "proposed", 0.75, True, None, None))
 
-    def _list_members(self, doc: Doc, tv: TokenView, title_end, covered, kb_matches, found):
+    def _list_members(self, doc: Doc, tv: TokenView, title_end: int, covered: Covered, kb_matches: list[KBMatch],
+                      found: list[tuple]):
         """"Whisper, Seamless, OWSM, and Canary-1B": unknown names listed with typed ones share their type.
 
         Only coined-looking names join (or any capitalized name when two listed items agree on
@@ -415,7 +419,7 @@ class NameRules:
                 break
 
     @staticmethod
-    def _right_item(texts: list[str], keys: list[str], spaced: list[bool], e):
+    def _right_item(texts: list[str], keys: list[str], spaced: list[bool], e: int):
         n = len(texts)
         j = e
         while j + 1 < n and texts[j] == "/" and texts[j + 1].isdigit():
@@ -437,7 +441,7 @@ class NameRules:
         return compound_around(texts, keys, spaced, j) if texts[j][:1].isalnum() else None
 
     @staticmethod
-    def _left_item(texts: list[str], keys: list[str], spaced: list[bool], s):
+    def _left_item(texts: list[str], keys: list[str], spaced: list[bool], s: int):
         j = s - 1
         if j >= 0 and texts[j].lower() in ("and", "or"):
             j -= 1
@@ -463,7 +467,7 @@ class NameRules:
         prev = texts[s - 1].lower() if s > 0 else ""
         return nxt in ("gpu", "gpus", "tpu", "tpus") or prev in ("nvidia", "amd", "google", "intel")
 
-    def _variants(self, doc: Doc, tv: TokenView, kb_matches, found):
+    def _variants(self, doc: Doc, tv: TokenView, kb_matches: list[KBMatch], found: list[tuple]):
         """A KB model followed by size/version/variant segments: a variant of that model."""
         texts, keys, starts, ends, spaced = tv
         n = len(texts)
@@ -498,7 +502,7 @@ class NameRules:
             if last > e and not any(s < m[0] < last and m[1] >= last for m in kb_matches):
                 found.append((s, last, "Model", "variant", 0.85, False, cands[0], None))
 
-    def _glued(self, doc: Doc, tv: TokenView, kb_matches, covered, found):
+    def _glued(self, doc: Doc, tv: TokenView, kb_matches: list[KBMatch], covered: Covered, found: list[tuple]):
         """"B-STaR", "FC-MLP", "Dist-DGL", "Batch-Scheduled Sampling": a capitalized or coined word
         glued by a hyphen to the front of a known name makes a different, longer name (typed like
         the known one). Not when the front is itself known ("CNN-LSTM"), a vendor or a plain
@@ -534,7 +538,8 @@ class NameRules:
                     or front.lower() in rules.MODALITY_WORDS and front[:1].isupper():
                 found.append((s - 1, e, "Dataset", "glued", 0.7, False, None, None))
 
-    def _title_prefix(self, doc: Doc, tv: TokenView, title_end, covered, kb_matches, found):
+    def _title_prefix(self, doc: Doc, tv: TokenView, title_end: int, covered: Covered, kb_matches: list[KBMatch],
+                      found: list[tuple]):
         """"Name: subtitle" titles introduce Name."""
         texts, keys, starts, ends, spaced = tv
         colon = next((i for i in range(min(title_end, 8)) if texts[i] == ":"), None)
@@ -572,7 +577,7 @@ class NameRules:
             etype = rules.type_from_head_words(_head_scan(sub))
         found.append((0, colon, etype, "title-prefix", 0.85, True, None, None))
 
-    def _context_type(self, doc: Doc, tv: TokenView, s, e) -> str | None:
+    def _context_type(self, doc: Doc, tv: TokenView, s: int, e: int) -> str | None:
         """Type from "X, a/an ... HEAD", "X is a ... HEAD", "X HEAD" or "HEAD X" anywhere in the doc."""
         texts, keys, starts, ends, spaced = tv
         key = "".join(keys[s:e])
@@ -620,7 +625,7 @@ class NameRules:
                 return rules.type_from_head_words(_head_scan(window))
         return None
 
-    def _proposed(self, doc: Doc, tv: TokenView, covered, kb_matches, found):
+    def _proposed(self, doc: Doc, tv: TokenView, covered: Covered, kb_matches: list[KBMatch], found: list[tuple]):
         """"we propose/introduce/present X", "... named X": the coined name the paper introduces.
 
         After the verb, determiners, adjectives and type nouns may precede the name ("we propose
@@ -682,8 +687,9 @@ class NameRules:
                 if ab is not None:
                     found.append((ab[0], ab[1], None, "proposed-long", 0.8, True, None, (ab[2], ab[3])))
                     break
-                if covered[j] is not None:
-                    m = kb_matches[covered[j]]
+                mj = covered[j]
+                if mj is not None:
+                    m = kb_matches[mj]
                     if (m[0] == j and m[1] >= e and len(m[2]) == 1 and (naming or rules.is_name_like(surface)) and self._coined_kb(m[2][0])
                             and not _kind_of_known(texts, spaced, i + 1, m[0], m[1])):
                         found.append((m[0], m[1], None, "proposed-kb", 0.8, True, m[2][0], None))
@@ -711,7 +717,8 @@ class NameRules:
                     self._coordinated(doc, tv, e, hi, covered, etype, found)
                 break
 
-    def _coordinated(self, doc: Doc, tv: TokenView, e, hi, covered, etype, found):
+    def _coordinated(self, doc: Doc, tv: TokenView, e: int, hi: int, covered: Covered, etype: str | None,
+                     found: list[tuple]):
         """"we introduce TokenAdapt and ColorAdapt": coined names coordinated with an introduced one."""
         texts, keys, starts, ends, spaced = tv
         for _ in range(3):
