@@ -26,6 +26,7 @@ from kg.linking.kb_matcher import scan_keys
 from kg.linking.normalize import normalize_key
 from kg.linking.pipeline import build_nlp, run_pipeline
 from kg.linking.rules import map_offsets, prepare_text
+from kg.linking.tokenizer import token_offsets
 from kg.records import FIELDS, Entity, LinkedEntity, Mention, Paper, PaperEntities
 
 _WORKER: dict = {}
@@ -66,7 +67,7 @@ def link_one(nlp, title: str, abstract: str):
     texts, keys, starts, ends, _spaced = token_view(doc)
     # what the corpus-level step needs to look for names defined in other papers: the token
     # view's texts and keys (strings shared with the tokenizer's cache), not its offsets (~560
-    # int objects a paper to hold and for the garbage collector to visit; see _token_offsets)
+    # int objects a paper to hold and for the garbage collector to visit; see token_offsets)
     sents = tuple([starts[i] for i in doc.user_data.get(SENTS, [0])])
     scan = (text, words, texts, keys, sents)
     return out, unres, abbrevs, scan
@@ -185,7 +186,7 @@ def _find_defined_terms(scan, linked, gazetteer):
     hits = scan_keys(texts, keys, None, lookup, prefixes)
     if not hits:
         return ()  # most papers
-    starts, ends = _token_offsets(text, texts)
+    starts, ends = token_offsets(text, texts)
     word_starts = [w[0] for w in words]
     have = {key for key, *_ in linked}
     taken = {(m[0], m[1]) for *_, mentions in linked for m in mentions}
@@ -203,20 +204,6 @@ def _find_defined_terms(scan, linked, gazetteer):
         se = sents[i + 1] - 1 if i + 1 < len(sents) else len(text)
         found.setdefault((key, etype, label), []).append((field, fs, fe, text[cs:ce], text[ss:se].strip(), 0.6))
     return tuple((key, etype, label, None, False, 0.6, tuple(ms)) for (key, etype, label), ms in found.items())
-
-
-def _token_offsets(text: str, texts: list[str]) -> tuple[list[int], list[int]]:
-    """Char starts and ends of the tokens of link_one's text: in order, each written as it is,
-    with nothing or one space between two (the text is whitespace-normalized)."""
-    starts, ends = [], []
-    pos = 0
-    for t in texts:
-        if text[pos] == " ":
-            pos += 1
-        starts.append(pos)
-        pos += len(t)
-        ends.append(pos)
-    return starts, ends
 
 
 def _build(linked, unresolved, defined, alias_of, new_ids, variant_ids, kb):

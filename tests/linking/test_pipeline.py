@@ -307,12 +307,13 @@ def test_the_map_step_makes_no_reference_cycles(kb, sample_papers):
     assert gc.isenabled() and len(results) == 150
 
 
-def test_token_offsets_follow_from_the_text_as_in_the_token_view(kb, sample_papers):
-    # the reduce step keeps a paper's token texts, not their offsets, and rebuilds these
-    from kg.linking.link import _nlp_for, _token_offsets
+def test_token_offsets_follow_from_the_text_as_spacy_counts_them(kb, sample_papers):
+    # the tokenizer's token view and the reduce step (which keeps token texts, not offsets) use these
+    from kg.linking.link import _nlp_for
+    from kg.linking.tokenizer import token_offsets
 
     nlp = _nlp_for(kb)
     for p in sample_papers[:200]:
-        text, abstract_start, _words = prepare_text(p.title, p.abstract)
-        texts, _keys, starts, ends, _spaced = token_view(run_pipeline(nlp, text, abstract_start))
-        assert _token_offsets(text, texts) == (starts, ends)
+        text, _abstract_start, _words = prepare_text(p.title, p.abstract)
+        doc = nlp.make_doc(text)
+        assert token_offsets(text, [t.text for t in doc]) == ([t.idx for t in doc], [t.idx + len(t) for t in doc])
