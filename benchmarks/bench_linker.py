@@ -35,7 +35,7 @@ from kg.linking import kb as kb_module  # noqa: E402
 from kg.linking.link import link_one, link_papers  # noqa: E402
 from kg.linking import normalize, rules  # noqa: E402
 from kg.linking import doc_view  # noqa: E402
-from kg.linking.compiled import is_compiled  # noqa: E402
+from kg.linking.compiled import environ, is_compiled  # noqa: E402
 from kg.linking.pipeline import build_nlp  # noqa: E402
 from kg.linking.rules import prepare_text  # noqa: E402
 from kg.records import Paper  # noqa: E402
@@ -160,10 +160,7 @@ def compare_builds(runs: int) -> None:
     root = str(Path(__file__).resolve().parents[1])
     for _ in range(runs):
         for pure in (False, True):
-            env = {k: v for k, v in os.environ.items() if k != "KG_PURE_PYTHON"}
-            if pure:
-                env["KG_PURE_PYTHON"] = "1"
-            out = subprocess.run([sys.executable, "-c", _FIRST_PASS, root], env=env, capture_output=True,
+            out = subprocess.run([sys.executable, "-c", _FIRST_PASS, root], env=environ(pure), capture_output=True,
                                  text=True, check=True).stdout.split()
             rates[out[0] == "True"].append(float(out[1]))
     pure = statistics.median(rates[False])

@@ -40,6 +40,14 @@ def stale_module(package_dir: Path = HERE) -> Path | None:
     return None
 
 
+def environ(pure: bool) -> dict[str, str]:
+    """This process's environment for a child running the pure-Python (or the installed) build."""
+    env = {k: v for k, v in os.environ.items() if k != "KG_PURE_PYTHON"}
+    if pure:
+        env["KG_PURE_PYTHON"] = "1"
+    return env
+
+
 def is_compiled() -> bool:
     """Whether the linker's modules run compiled."""
     from kg.linking import tokenizer

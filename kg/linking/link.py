@@ -64,7 +64,7 @@ def link_one(nlp, title: str, abstract: str):
     out = tuple([(key, etype, label, parent, intro, conf, tuple([convert(m) for m in mentions]))
                  for key, etype, label, parent, intro, conf, mentions in linked])
     unres = tuple([(ids, convert(m), letters) for ids, m, letters in unresolved])
-    texts, keys, starts, ends, _spaced = token_view(doc)
+    texts, keys, starts, _ends, _spaced = token_view(doc)
     # what the corpus-level step needs to look for names defined in other papers: the token
     # view's texts and keys (strings shared with the tokenizer's cache), not its offsets (~560
     # int objects a paper to hold and for the garbage collector to visit; see token_offsets)

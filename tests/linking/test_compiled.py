@@ -26,11 +26,9 @@ sys.stdout.buffer.write(pickle.dumps((is_compiled(), [link_one(nlp, p.title, p.a
 
 
 def _map_step(pure: bool):
-    env = {k: v for k, v in os.environ.items() if k != "KG_PURE_PYTHON"}
-    if pure:
-        env["KG_PURE_PYTHON"] = "1"
     inputs = sorted(str(p) for p in DATA.glob("*_input.jsonl"))
-    run = subprocess.run([sys.executable, "-c", _MAP_STEP, *inputs], env=env, capture_output=True, check=True)
+    run = subprocess.run([sys.executable, "-c", _MAP_STEP, *inputs], env=compiled.environ(pure), capture_output=True,
+                         check=True)
     return pickle.loads(run.stdout)
 
 
@@ -45,8 +43,8 @@ def test_compiled_and_pure_python_builds_give_the_same_output():
 
 def test_kg_pure_python_runs_the_sources():
     code = "from kg.linking import compiled, tokenizer; print(compiled.is_compiled(), tokenizer.__file__)"
-    run = subprocess.run([sys.executable, "-c", code], env={**os.environ, "KG_PURE_PYTHON": "1"},
-                         capture_output=True, text=True, check=True)
+    run = subprocess.run([sys.executable, "-c", code], env=compiled.environ(pure=True), capture_output=True,
+                         text=True, check=True)
     assert run.stdout.split() == ["False", str(Path(compiled.__file__).parent / "tokenizer.py")]
 
 
